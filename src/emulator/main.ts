@@ -1,0 +1,2 @@
+// Placeholder until the emulator lands.
+console.log('emulator not yet implemented');

@@ -1,0 +1,78 @@
+// Every failure the protocol layer reports, each with a stable `code` and a
+// message fit to show a user. None of them ever carries a secret.
+
+export type ErrorCode =
+  | 'protocol'
+  | 'server'
+  | 'connection-lost'
+  | 'timeout'
+  | 'authentication'
+  | 'insecure-url'
+  | 'not-connected'
+  | 'disposed'
+  | 'invalid-argument';
+
+export abstract class InstamrktError extends Error {
+  abstract readonly code: ErrorCode;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A frame that is not what the protocol promises (not JSON, wrong types, binary, ...). */
+export class ProtocolError extends InstamrktError {
+  readonly code = 'protocol';
+}
+
+/** A `res` 666 from the server; `text` is the server's own explanation. */
+export class ServerError extends InstamrktError {
+  readonly code = 'server';
+  constructor(readonly text: string) {
+    super(text || 'The server refused the request without saying why.');
+  }
+}
+
+/** The connection dropped while the request was in flight: it may or may not have been carried out. */
+export class ConnectionLostError extends InstamrktError {
+  readonly code = 'connection-lost';
+  constructor(detail?: string) {
+    super(`Connection lost — outcome unknown${detail ? ` (${detail})` : ''}.`);
+  }
+}
+
+export class RequestTimeoutError extends InstamrktError {
+  readonly code = 'timeout';
+  constructor(readonly opName: string, readonly timeoutMs: number) {
+    super(`No reply to ${opName} within ${Math.round(timeoutMs / 1000)} s — outcome unknown.`);
+  }
+}
+
+/** Wrong credentials, a refused handshake, or a failed logon. */
+export class AuthenticationError extends InstamrktError {
+  readonly code = 'authentication';
+}
+
+/** A plain ws:// or http:// URL to a host other than loopback. */
+export class InsecureUrlError extends InstamrktError {
+  readonly code = 'insecure-url';
+}
+
+export class NotConnectedError extends InstamrktError {
+  readonly code = 'not-connected';
+  constructor() {
+    super('Not connected to the Instamrkt server.');
+  }
+}
+
+export class DisposedError extends InstamrktError {
+  readonly code = 'disposed';
+  constructor() {
+    super('The Instamrkt client has been shut down.');
+  }
+}
+
+/** A caller's mistake (bad argument): thrown at once, never sent. */
+export class InvalidArgumentError extends InstamrktError {
+  readonly code = 'invalid-argument';
+}

@@ -1,0 +1,74 @@
+// The WebSocket handshake of PROTOCOL.md §3 (nonce + SHA-256 digest in the
+// URL), and the rule that plain ws:// and http:// are only for loopback hosts.
+import { createHash, randomBytes } from 'node:crypto';
+import { InsecureUrlError, InvalidArgumentError } from './errors';
+
+/** Lowercase hex SHA-256 of user id, nonce and session key, concatenated in that order. */
+export function handshakeDigest(userId: string, nonce: string, sessionKey: string): string {
+  return createHash('sha256').update(userId, 'utf8').update(nonce, 'utf8').update(sessionKey, 'utf8').digest('hex');
+}
+
+/** A fresh nonce: epoch milliseconds (as the reference does) plus random bits so two in one ms differ. */
+export function makeNonce(now: number = Date.now()): string {
+  return `${now}${randomBytes(6).toString('hex')}`;
+}
+
+/** True for 127.0.0.0/8, ::1 and `localhost`. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+function parseUrl(raw: string, what: string): URL {
+  try {
+    return new URL(raw);
+  } catch {
+    throw new InvalidArgumentError(`The ${what} "${raw}" is not a valid URL.`);
+  }
+}
+
+/**
+ * Checks a WebSocket server URL: wss:// anywhere, ws:// only to loopback.
+ * Returns the parsed URL.
+ */
+export function checkWebSocketUrl(raw: string): URL {
+  const url = parseUrl(raw, 'server URL');
+  if (url.protocol === 'wss:') return url;
+  if (url.protocol === 'ws:') {
+    if (isLoopbackHost(url.hostname)) return url;
+    throw new InsecureUrlError(`Refusing unencrypted ws:// to ${url.hostname}: use wss:// for any host that is not this machine.`);
+  }
+  throw new InvalidArgumentError(`The server URL must start with wss:// (or ws:// for this machine), not ${url.protocol}//.`);
+}
+
+/** Checks a REST base URL: https:// anywhere, http:// only to loopback. */
+export function checkRestUrl(raw: string): URL {
+  const url = parseUrl(raw, 'sign-in URL');
+  if (url.protocol === 'https:') return url;
+  if (url.protocol === 'http:') {
+    if (isLoopbackHost(url.hostname)) return url;
+    throw new InsecureUrlError(`Refusing unencrypted http:// to ${url.hostname}: use https:// for any host that is not this machine.`);
+  }
+  throw new InvalidArgumentError(`The sign-in URL must start with https:// (or http:// for this machine), not ${url.protocol}//.`);
+}
+
+/**
+ * The URL to open: the server URL with `id`, `n` and `h` set. The session key
+ * itself never appears in it. Other query parameters of the server URL are kept.
+ */
+export function buildHandshakeUrl(serverUrl: string, userId: string, sessionKey: string, nonce: string = makeNonce()): URL {
+  const url = checkWebSocketUrl(serverUrl);
+  url.searchParams.set('id', userId);
+  url.searchParams.set('n', nonce);
+  url.searchParams.set('h', handshakeDigest(userId, nonce, sessionKey));
+  return url;
+}
+
+/** The URL with the digest hidden, for logs. */
+export function redactHandshakeUrl(url: URL | string): string {
+  const copy = new URL(url.toString());
+  if (copy.searchParams.has('h')) copy.searchParams.set('h', '…');
+  return copy.toString();
+}
