@@ -5,6 +5,7 @@ export type ErrorCode =
   | 'protocol'
   | 'server'
   | 'connection-lost'
+  | 'connection-failed'
   | 'timeout'
   | 'authentication'
   | 'insecure-url'
@@ -20,9 +21,18 @@ export abstract class InstamrktError extends Error {
   }
 }
 
-/** A frame that is not what the protocol promises (not JSON, wrong types, binary, ...). */
+/**
+ * A frame that is not what the protocol promises (not JSON, wrong types, binary, ...).
+ * `res` is set when the frame carried a known response code but its fields were
+ * wrong, so the client can fail the request that was waiting for that reply.
+ */
 export class ProtocolError extends InstamrktError {
   readonly code = 'protocol';
+  readonly res: number | undefined;
+  constructor(message: string, options?: { cause?: unknown; res?: number }) {
+    super(message, options);
+    this.res = options?.res;
+  }
 }
 
 /** A `res` 666 from the server; `text` is the server's own explanation. */
@@ -38,6 +48,14 @@ export class ConnectionLostError extends InstamrktError {
   readonly code = 'connection-lost';
   constructor(detail?: string) {
     super(`Connection lost — outcome unknown${detail ? ` (${detail})` : ''}.`);
+  }
+}
+
+/** A connection (or a sign-in call) could not be made: refused, unreachable, HTTP error, timed out. */
+export class ConnectionFailedError extends InstamrktError {
+  readonly code = 'connection-failed';
+  constructor(message: string, readonly status?: number, options?: { cause?: unknown }) {
+    super(message, options);
   }
 }
 

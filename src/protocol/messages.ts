@@ -129,7 +129,7 @@ export type MessageOf<K extends ResName> = Extract<KnownMessage, { name: K }>;
 type Obj = Record<string, unknown>;
 
 function fail(res: number, field: string, expected: string): never {
-  throw new ProtocolError(`Malformed reply ${res}: field "${field}" should be ${expected}.`);
+  throw new ProtocolError(`Malformed reply ${res}: field "${field}" should be ${expected}.`, { res });
 }
 
 function isObj(v: unknown): v is Obj {
@@ -343,11 +343,15 @@ export function decodeMessage(parsed: unknown, codes: CodeTable): ServerMessage 
     return { name, res, t, body: decode(parsed, res) } as KnownMessage;
   } catch (err) {
     if (err instanceof ProtocolError) return err;
-    return new ProtocolError(`Malformed reply ${res}: ${String(err)}`);
+    return new ProtocolError(`Malformed reply ${res}: ${String(err)}`, { res });
   }
 }
 
-/** Encodes a request: the documented header (no session key, ever) plus the op and its params. */
+/**
+ * Encodes a request: the documented header (no session key, ever) plus the op
+ * and its params. Header and op are written after the params so a param can
+ * never replace them (and so never smuggle a session key into the header).
+ */
 export function encodeRequest(op: number, params: Record<string, unknown>, now: number = Date.now()): string {
-  return JSON.stringify({ header: { t: now, api_version: 1.0 }, op, ...params });
+  return JSON.stringify({ ...params, header: { t: now, api_version: 1.0 }, op });
 }

@@ -1,0 +1,140 @@
+// Sign-in over REST (PROTOCOL.md §2): fetch the `_xsrf` anti-forgery cookie,
+// then POST /r/login/ or /r/logout/ with it as cookie and X-XSRFToken header.
+import { checkRestUrl } from './handshake';
+import { AuthenticationError, ConnectionFailedError, InvalidArgumentError, ProtocolError } from './errors';
+
+export interface RestOptions {
+  /** Per HTTP call, including the `_xsrf` fetch. */
+  timeoutMs?: number;
+}
+
+export interface LoginResult {
+  userId: string;
+  username: string;
+  sessionKey: string;
+  redirectUrl?: string;
+}
+
+export const DEFAULT_REST_TIMEOUT_MS = 15_000;
+
+/** Largest reply body read; a sign-in reply is a few hundred bytes. */
+const MAX_REPLY_CHARS = 1 << 20;
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export class RestClient {
+  private readonly base: URL;
+  private readonly timeoutMs: number;
+  private xsrf: string | undefined;
+
+  /** Throws InsecureUrlError for http:// to a host that is not loopback. */
+  constructor(baseUrl: string, options: RestOptions = {}) {
+    this.base = checkRestUrl(baseUrl);
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_REST_TIMEOUT_MS;
+    if (!(Number.isFinite(this.timeoutMs) && this.timeoutMs > 0)) throw new InvalidArgumentError('timeoutMs must be a positive number.');
+  }
+
+  /** Wrong credentials reject with AuthenticationError carrying the server's own reason. */
+  async login(username: string, password: string): Promise<LoginResult> {
+    if (typeof username !== 'string' || username.trim() === '') throw new InvalidArgumentError('A user name is required.');
+    if (typeof password !== 'string' || password === '') throw new InvalidArgumentError('A password is required.');
+    const { status, body } = await this.post('/r/login/', { username, password });
+    if (status !== 200) throw this.failure('Sign-in', status, body);
+    if (!isObj(body)) throw new ProtocolError('The sign-in reply is not a JSON object.');
+    const id = body.id;
+    const userId = typeof id === 'number' && Number.isSafeInteger(id) ? String(id) : typeof id === 'string' && id !== '' ? id : undefined;
+    if (userId === undefined) throw new ProtocolError('The sign-in reply has no user id.');
+    if (typeof body.user_session_key !== 'string' || body.user_session_key === '') throw new ProtocolError('The sign-in reply has no session key.');
+    return {
+      userId,
+      username: typeof body.username === 'string' ? body.username : username,
+      sessionKey: body.user_session_key,
+      redirectUrl: typeof body.redirect_url === 'string' ? body.redirect_url : undefined,
+    };
+  }
+
+  async logout(sessionKey: string): Promise<void> {
+    if (typeof sessionKey !== 'string' || sessionKey === '') throw new InvalidArgumentError('A session key is required to sign out.');
+    const { status, body } = await this.post('/r/logout/', undefined, sessionKey);
+    if (status < 200 || status > 299) throw this.failure('Sign-out', status, body);
+  }
+
+  private failure(what: string, status: number, body: unknown): Error {
+    // The server's reason is shown as is; it never contains what we sent (password or key).
+    const msg = isObj(body) && typeof body.msg === 'string' && body.msg.trim() !== '' ? body.msg.trim() : undefined;
+    if (status === 401 || status === 403) return new AuthenticationError(msg ?? `${what} refused by the server (HTTP ${status}).`);
+    return new ConnectionFailedError(`${what} failed: HTTP ${status}${msg ? ` — ${msg}` : ''}.`, status);
+  }
+
+  /** The anti-forgery token, fetched once per client with a plain GET /. */
+  private async xsrfToken(): Promise<string> {
+    if (this.xsrf !== undefined) return this.xsrf;
+    const res = await this.fetch(new URL('/', this.base), { method: 'GET' });
+    await res.arrayBuffer().catch(() => undefined);
+    const token = readCookie(res.headers, '_xsrf');
+    if (token === undefined) throw new ProtocolError(`The server did not set the _xsrf cookie (HTTP ${res.status} from GET /).`);
+    this.xsrf = token;
+    return token;
+  }
+
+  private async post(path: string, json: Obj | undefined, sessionKey?: string): Promise<{ status: number; body: unknown }> {
+    const token = await this.xsrfToken();
+    const cookies = [`_xsrf=${token}`];
+    if (sessionKey !== undefined) cookies.push(`user_session_key=${encodeURIComponent(sessionKey)}`);
+    const headers: Record<string, string> = { 'X-XSRFToken': token, Cookie: cookies.join('; '), Accept: 'application/json' };
+    if (json !== undefined) headers['Content-Type'] = 'application/json';
+    const res = await this.fetch(new URL(path, this.base), { method: 'POST', headers, body: json === undefined ? undefined : JSON.stringify(json) });
+    // An anti-forgery refusal may mean the token expired: forget it so the next call fetches a fresh one.
+    if (res.status === 403) this.xsrf = undefined;
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (cause) {
+      throw new ConnectionFailedError(`The connection broke while reading the reply to ${path} (HTTP ${res.status}).`, res.status, { cause });
+    }
+    if (text.length > MAX_REPLY_CHARS) throw new ProtocolError(`The reply to ${path} is too large (${text.length} characters).`);
+    if (text.trim() === '') return { status: res.status, body: undefined };
+    try {
+      return { status: res.status, body: JSON.parse(text) as unknown };
+    } catch {
+      if (res.status === 200) throw new ProtocolError(`The reply to ${path} is not JSON (HTTP ${res.status}).`);
+      return { status: res.status, body: undefined };
+    }
+  }
+
+  private async fetch(url: URL, init: RequestInit): Promise<Response> {
+    try {
+      return await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (cause) {
+      const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
+      const reason = timedOut ? `no reply within ${Math.round(this.timeoutMs / 1000)} s` : describeNetworkError(cause);
+      throw new ConnectionFailedError(`Could not reach ${url.origin}: ${reason}.`, undefined, { cause });
+    }
+  }
+}
+
+function describeNetworkError(err: unknown): string {
+  // undici wraps the socket error (ECONNREFUSED, ENOTFOUND, ...) in `cause`.
+  const inner = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+  if (inner instanceof Error) {
+    const code = (inner as Error & { code?: unknown }).code;
+    return typeof code === 'string' ? code : inner.message;
+  }
+  return String(inner);
+}
+
+function readCookie(headers: Headers, name: string): string | undefined {
+  for (const line of headers.getSetCookie()) {
+    const first = line.split(';', 1)[0] ?? '';
+    const eq = first.indexOf('=');
+    if (eq > 0 && first.slice(0, eq).trim() === name) {
+      const value = first.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+      if (value !== '') return value;
+    }
+  }
+  return undefined;
+}
