@@ -1,0 +1,132 @@
+// The frame decoder (untrusted text in, typed message or ProtocolError out) and the request encoder.
+import * as assert from 'node:assert/strict';
+import { CodeTable } from '../../src/protocol/codes';
+import { ProtocolError } from '../../src/protocol/errors';
+import { decodeFrame, decodeMessage, encodeRequest, ServerMessage } from '../../src/protocol/messages';
+
+const codes = CodeTable.documented;
+
+function ok(frame: unknown): ServerMessage {
+  const m = decodeFrame(JSON.stringify(frame), false, codes);
+  if (m instanceof ProtocolError) assert.fail(`unexpected ProtocolError: ${m.message}`);
+  return m;
+}
+
+function bad(data: string | Buffer, isBinary = false): ProtocolError {
+  const m = decodeFrame(data, isBinary, codes);
+  assert.ok(m instanceof ProtocolError, `expected a ProtocolError, got ${JSON.stringify(m)}`);
+  return m;
+}
+
+describe('messages', () => {
+  describe('decodeFrame rejects every kind of malformed frame with a ProtocolError', () => {
+    it('binary frames', () => {
+      assert.match(bad(Buffer.from('{"res":1}'), true).message, /binary/);
+    });
+    it('text that is not JSON', () => {
+      assert.match(bad('{"res": 1').message, /not JSON/);
+      bad('');
+    });
+    it('JSON that is not an object', () => {
+      for (const frame of ['[]', '[{"res":1}]', '42', '"res"', 'null', 'true']) assert.match(bad(frame).message, /not a JSON object/, frame);
+    });
+    it('a missing or non-integer res', () => {
+      for (const frame of ['{}', '{"res":null}', '{"res":"335"}', '{"res":335.5}', '{"res":1e400}', '{"res":[335]}']) {
+        assert.match(bad(frame).message, /integer "res"/, frame);
+      }
+    });
+    it('wrong field types in known replies, naming the field and carrying the res', () => {
+      const cases: [unknown, RegExp][] = [
+        [{ res: 335, source_id: { x: 1 } }, /source_id/],
+        [{ res: 335 }, /source_id/],
+        [{ res: 621, sources: 'none' }, /sources/],
+        [{ res: 621, sources: [{ id: 'a', name: 7 }] }, /sources\[0\]\.name/],
+        [{ res: 621, sources: [null] }, /sources\[0\]/],
+        [{ res: 345, source_id: 's', games: [{ game_id: 'g', status: 3 }] }, /games\[0\]\.status/],
+        [{ res: 345, source_id: 's', games: [{ game_id: 'g', status: 'game_closed', open_at: 'soon' }] }, /open_at/],
+        [{ res: 3461, source_id: 's', games: {} }, /games/],
+        [{ res: 2, opcodes: [], response_codes: {} }, /opcodes/],
+        [{ res: 341, game_id: true }, /game_id/],
+      ];
+      for (const [frame, field] of cases) {
+        const err = bad(JSON.stringify(frame));
+        assert.match(err.message, field, JSON.stringify(frame));
+        assert.equal(err.res, (frame as { res: number }).res);
+      }
+    });
+    it('a frame-level failure carries no res', () => {
+      assert.equal(bad('nope').res, undefined);
+      assert.equal(bad('{"res":"x"}').res, undefined);
+    });
+  });
+
+  describe('decodeFrame decodes well-formed replies', () => {
+    it('accepts a Buffer, an ArrayBuffer and fragments of text frames', () => {
+      const text = '{"res":1,"response_header":{"t":5}}';
+      for (const data of [Buffer.from(text), new Uint8Array(Buffer.from(text)).buffer, [Buffer.from(text.slice(0, 5)), Buffer.from(text.slice(5))]]) {
+        const m = decodeFrame(data as Buffer, false, codes);
+        assert.ok(!(m instanceof ProtocolError));
+        assert.equal(m.name, 'pong');
+        assert.equal(m.t, 5);
+      }
+    });
+    it('game_source_opened (335), numeric ids turned into strings', () => {
+      const m = ok({ res: 335, source_id: 'abc' });
+      assert.equal(m.name, 'game_source_opened');
+      assert.deepEqual(m.body, { source_id: 'abc' });
+      assert.deepEqual(ok({ res: 335, source_id: 17 }).body, { source_id: '17' });
+    });
+    it('the source list (621) with a missing description as empty text', () => {
+      const m = ok({ res: 621, sources: [{ id: 'a', name: 'A', description: 'd' }, { id: 'b', name: 'B' }] });
+      assert.equal(m.name, 'game_sources_i_am_admin_of_list');
+      assert.deepEqual(m.body, { sources: [{ id: 'a', name: 'A', description: 'd' }, { id: 'b', name: 'B', description: '' }] });
+    });
+    it('active games (345) with times sent as strings', () => {
+      const m = ok({ res: 345, source_id: 's', games: [{ game_id: 'g', status: 'pre_game_betting_active', name: 'G', type: 5, open_at: '1700000000000', close_at: 1700000001000 }] });
+      assert.equal(m.name, 'games_for_source_list');
+      if (m.name !== 'games_for_source_list') return;
+      assert.equal(m.body.games[0].open_at, 1700000000000);
+      assert.equal(m.body.games[0].close_at, 1700000001000);
+      assert.equal(m.body.games[0].type, '5');
+      assert.deepEqual(m.body.games[0].actions, []);
+    });
+    it('upcoming games (3461)', () => {
+      const m = ok({ res: 3461, source_id: 's', games: [{ id: 'u', source_id: 's', game_name: 'U', live_start_at: 1 }] });
+      assert.equal(m.name, 'upcoming_games_for_source_list');
+      if (m.name !== 'upcoming_games_for_source_list') return;
+      assert.equal(m.body.games[0].game_name, 'U');
+    });
+    it('error (666) keeps the server text', () => {
+      const m = ok({ response_header: {}, res: 666, text: 'You are not authorized to open a game source.' });
+      assert.deepEqual(m.body, { text: 'You are not authorized to open a game source.' });
+    });
+    it('a pool resolution broadcast (363)', () => {
+      const m = ok({ res: 363, pool_id: 'p', game_id: 'g', winning_target: 'none', description: 'd', winners: {}, losers: {}, invalidated_bettors: [], is_money_return: false, expired_at: 1421933670582 });
+      assert.equal(m.name, 'bet_pool_expired');
+      if (m.name !== 'bet_pool_expired') return;
+      assert.equal(m.body.expired_at, 1421933670582);
+    });
+    it('a res this client has no name for comes back as an unknown message, not an error', () => {
+      const m = ok({ res: 9999, anything: [1] });
+      assert.equal(m.name, undefined);
+      assert.equal(m.res, 9999);
+    });
+    it('decodeMessage never throws on odd input', () => {
+      for (const input of [undefined, Symbol.iterator, () => 1, new Date(), Object.create(null)]) {
+        assert.ok(decodeMessage(input, codes) instanceof ProtocolError);
+      }
+    });
+  });
+
+  describe('encodeRequest', () => {
+    it('writes the documented header without a session key, the op and the params', () => {
+      const o = JSON.parse(encodeRequest(365, { source_name: 'x.example' }, 1422006034742)) as Record<string, unknown>;
+      assert.deepEqual(o, { header: { t: 1422006034742, api_version: 1 }, op: 365, source_name: 'x.example' });
+    });
+    it('does not let a param replace the header or the op', () => {
+      const o = JSON.parse(encodeRequest(1, { header: { session_key: 'k' }, op: 999 }, 7)) as Record<string, unknown>;
+      assert.deepEqual(o.header, { t: 7, api_version: 1 });
+      assert.equal(o.op, 1);
+    });
+  });
+});
