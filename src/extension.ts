@@ -1,13 +1,112 @@
 // Entry point: builds the extension's parts and registers every disposable.
-// Wiring only; the logic lives in ui/, sources/ and protocol/.
+// Wiring only; the logic lives in ui/, sources/ and protocol/. Nothing here
+// waits on the network, so activation stays fast.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Config } from './config';
+import { CredentialStore } from './credentials';
+import { ContextKeys } from './ids';
+import { LocalEmulator } from './localEmulator';
+import { RestClient } from './protocol/rest';
+import { Redactor } from './redact';
+import { Session } from './sources/session';
+import { SourceService } from './sources/sourceService';
+import { GlobalStateSourcesCache, cacheKey } from './sourcesCache';
+import { registerCommands } from './ui/commands';
+import { Log } from './ui/log';
+import { SourcesView } from './ui/sourcesView';
+import { StatusBar } from './ui/statusBar';
 
-export function activate(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('Instamrkt', { log: true });
+/** What activate() returns: used by the integration tests to look inside. */
+export interface InstamrktApi {
+  session: Session;
+  service: SourceService;
+  redactor: Redactor;
+}
+
+export function activate(context: vscode.ExtensionContext): InstamrktApi {
+  const redactor = new Redactor();
+  const log = new Log(redactor);
+  const config = new Config();
+  const credentials = new CredentialStore(context.secrets);
+  const session = new Session({
+    store: credentials,
+    endpoints: () => ({ serverUrl: config.serverUrl, restUrl: config.restUrl, requestTimeoutMs: config.requestTimeoutMs, keepAliveMs: config.keepAliveMs }),
+    rest: (restUrl) => new RestClient(restUrl),
+    logger: log.named('connection'),
+    onSecret: (v) => redactor.addSecret(v),
+  });
+  const cache = new GlobalStateSourcesCache(context.globalState, () => cacheKey(session.snapshot.serverUrl, session.snapshot.userId));
+  const service = new SourceService(cache, (what, err) => log.named('sources').warn(`${what}: ${err instanceof Error ? err.message : String(err)}`));
+  const view = new SourcesView(service);
+  const statusBar = new StatusBar();
+  const emulator = new LocalEmulator(path.join(context.extensionPath, 'dist', 'emulator.js'), path.join(context.globalStorageUri.fsPath, 'emulator-state.json'));
+  const emulatorLog = log.named('emulator');
+
+  const onStatus = () => {
+    const snap = session.snapshot;
+    statusBar.update(snap);
+    void vscode.commands.executeCommand('setContext', ContextKeys.state, snap.status.kind);
+    if ((snap.status.kind === 'connecting' || snap.status.kind === 'disconnected') && service.state.kind === 'empty') service.showCached();
+  };
+
   context.subscriptions.push(
     log,
-    vscode.commands.registerCommand('instamrkt.showLog', () => log.show()),
+    credentials,
+    view,
+    statusBar,
+    { dispose: () => session.dispose() },
+    { dispose: () => service.dispose() },
+    { dispose: () => emulator.dispose() },
+    session.onDidChange(onStatus),
+    session.onDidConnect((client) => {
+      service.attach(client).catch((err) => log.named('sources').error(`Could not read the source list: ${err instanceof Error ? err.message : String(err)}`));
+    }),
+    session.onDidLoseConnection(() => service.detach()),
+    session.onDidSignOut(() => {
+      void service.clear();
+      void cache.clearAll();
+    }),
+    session.onDidResetAccount(() => void service.clear()),
+    session.onEvent((msg) => service.handleEvent(msg)),
+    credentials.onDidChange((serverUrl) => void session.accountChangedElsewhere(serverUrl)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (Config.affectsConnection(e) && !session.snapshot.usingEmulator) void session.reconfigure(config.autoConnect);
+    }),
+    emulator.onDidExit(({ code, signal, expected }) => {
+      void vscode.commands.executeCommand('setContext', ContextKeys.emulatorRunning, false);
+      if (!expected) {
+        emulatorLog.error(`The local emulator stopped unexpectedly (code ${code ?? 'none'}${signal ? `, signal ${signal}` : ''}).`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('The local Instamrkt emulator stopped unexpectedly. Start it again from the status bar.'));
+      }
+    }),
+    ...registerCommands({
+      config,
+      session,
+      service,
+      view,
+      log,
+      emulator,
+      useEmulator: async () => {
+        const running = await emulator.start();
+        emulatorLog.info(`Local emulator running at ${running.httpUrl} (pid ${running.pid ?? '?'})`);
+        await vscode.commands.executeCommand('setContext', ContextKeys.emulatorRunning, true);
+        await session.useEndpoints({ serverUrl: running.wsUrl, restUrl: running.httpUrl, requestTimeoutMs: config.requestTimeoutMs, keepAliveMs: config.keepAliveMs }, false);
+        await session.signIn('demo', 'demo');
+      },
+      leaveEmulator: async () => {
+        // The demo account's secrets belong to this emulator run's port: drop them.
+        const emulatorServer = session.snapshot.usingEmulator ? session.snapshot.serverUrl : undefined;
+        await session.useEndpoints(undefined, config.autoConnect);
+        if (emulatorServer) await credentials.delete(emulatorServer);
+        await emulator.stop();
+      },
+    }),
   );
+
+  onStatus();
+  void session.start(config.autoConnect).catch((err) => log.named('connection').error(err instanceof Error ? err : String(err)));
+  return { session, service, redactor };
 }
 
 export function deactivate(): void {

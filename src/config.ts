@@ -1,0 +1,50 @@
+// Typed reader of the `instamrkt.*` settings: one getter per setting, with the
+// documented defaults and bounds applied, so no other module reads raw config.
+import * as vscode from 'vscode';
+import { Settings } from './ids';
+
+export type CloseConfirmation = 'modal' | 'typeName';
+
+export const DEFAULT_SERVER_URL = 'wss://instamrkt.com:9999';
+export const DEFAULT_REST_URL = 'https://instamrkt.com';
+
+function clamp(value: number, min: number, max: number, fallback: number): number {
+  return Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
+}
+
+export class Config {
+  private get section(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration(Settings.section);
+  }
+
+  get serverUrl(): string {
+    return this.section.get<string>(Settings.serverUrl, DEFAULT_SERVER_URL).trim() || DEFAULT_SERVER_URL;
+  }
+
+  get restUrl(): string {
+    return this.section.get<string>(Settings.restUrl, DEFAULT_REST_URL).trim() || DEFAULT_REST_URL;
+  }
+
+  get autoConnect(): boolean {
+    return this.section.get<boolean>(Settings.autoConnect, true);
+  }
+
+  get requestTimeoutMs(): number {
+    return clamp(this.section.get<number>(Settings.requestTimeoutSeconds, 30), 1, 600, 30) * 1000;
+  }
+
+  get keepAliveMs(): number {
+    return clamp(this.section.get<number>(Settings.keepAliveSeconds, 30), 0, 3600, 30) * 1000;
+  }
+
+  get closeConfirmation(): CloseConfirmation {
+    return this.section.get<string>(Settings.closeConfirmation) === 'typeName' ? 'typeName' : 'modal';
+  }
+
+  /** True when the change touches a setting that needs a new connection. */
+  static affectsConnection(e: vscode.ConfigurationChangeEvent): boolean {
+    return [Settings.serverUrl, Settings.restUrl, Settings.requestTimeoutSeconds, Settings.keepAliveSeconds].some((key) =>
+      e.affectsConfiguration(`${Settings.section}.${key}`),
+    );
+  }
+}

@@ -1,0 +1,49 @@
+// Every id the extension shares with package.json: commands, views, context
+// keys, settings and secret keys. package.json must mirror this map (an
+// integration test compares them).
+
+export const Commands = {
+  openSource: 'instamrkt.openSource',
+  closeSource: 'instamrkt.closeSource',
+  refresh: 'instamrkt.refresh',
+  copySourceId: 'instamrkt.copySourceId',
+  signIn: 'instamrkt.signIn',
+  signInWithSessionKey: 'instamrkt.signInWithSessionKey',
+  signOut: 'instamrkt.signOut',
+  connect: 'instamrkt.connect',
+  disconnect: 'instamrkt.disconnect',
+  showLog: 'instamrkt.showLog',
+  startEmulator: 'instamrkt.startEmulator',
+  stopEmulator: 'instamrkt.stopEmulator',
+  statusActions: 'instamrkt.statusActions',
+} as const;
+
+export const Views = {
+  container: 'instamrkt',
+  sources: 'instamrkt.sources',
+} as const;
+
+/** Context keys used in `when` clauses. */
+export const ContextKeys = {
+  state: 'instamrkt.state',
+  emulatorRunning: 'instamrkt.emulatorRunning',
+} as const;
+
+/** Tree item contextValues (matched by `viewItem` in package.json menus). */
+export const ItemContext = {
+  source: 'source',
+  sourceStale: 'sourceStale',
+  game: 'game',
+  upcomingGame: 'upcomingGame',
+  message: 'message',
+} as const;
+
+export const Settings = {
+  section: 'instamrkt',
+  serverUrl: 'serverUrl',
+  restUrl: 'restUrl',
+  autoConnect: 'autoConnect',
+  requestTimeoutSeconds: 'requestTimeoutSeconds',
+  keepAliveSeconds: 'keepAliveSeconds',
+  closeConfirmation: 'closeConfirmation',
+} as const;

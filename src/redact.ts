@@ -1,0 +1,32 @@
+// The one redactor every log line passes through, at every level: it blanks
+// secret values it has been told about (passwords, session keys) and anything
+// shaped like a secret (digests, `session_key`/`password` fields, `h=` query
+// parameters), so a log never holds something that signs a user in.
+
+const MASK = '«redacted»';
+
+const FIELD = /("(?:password|session_key|user_session_key|sessionKey|h|X-XSRFToken|_xsrf)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
+const QUERY = /([?&](?:h|password|session_key|key)=)[^&\s"']*/gi;
+const HEX64 = /\b[0-9a-f]{64}\b/gi;
+const COOKIE = /((?:user_session_key|_xsrf|im_user)=)[^;\s"']*/gi;
+
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  /** Remember a value to blank wherever it appears. Values shorter than 4 characters are too common to match safely and are covered by the patterns instead. */
+  addSecret(value: string | undefined): void {
+    if (value && value.length >= 4) this.secrets.add(value);
+  }
+
+  forgetSecret(value: string | undefined): void {
+    if (value) this.secrets.delete(value);
+  }
+
+  redact(text: string): string {
+    let out = text.replace(FIELD, `$1"${MASK}"`).replace(QUERY, `$1${MASK}`).replace(COOKIE, `$1${MASK}`).replace(HEX64, MASK);
+    for (const secret of this.secrets) {
+      if (out.includes(secret)) out = out.split(secret).join(MASK);
+    }
+    return out;
+  }
+}

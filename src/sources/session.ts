@@ -1,0 +1,377 @@
+// The signed-in connection: which server, which account, one InstamrktClient,
+// sign-in / sign-out / renewal, and the one ConnectionStatus value the UI
+// shows. Plain TypeScript: storage, REST and the client come in as interfaces.
+import { InstamrktClient, type ClientOptions, type StateChangeEvent } from '../protocol/client';
+import { AuthenticationError } from '../protocol/errors';
+import { Emitter, type Event } from '../protocol/events';
+import type { ServerMessage } from '../protocol/messages';
+import type { LoginResult } from '../protocol/rest';
+import type { ConnectionStatus, SessionSnapshot } from './status';
+
+/** What SecretStorage holds for one server. */
+export interface Account {
+  userId: string;
+  username?: string;
+  /** Present only after a password sign-in; used to renew an expired session key. */
+  password?: string;
+  sessionKey: string;
+  issuedAt: number;
+}
+
+export interface AccountStore {
+  get(serverUrl: string): Promise<Account | undefined>;
+  set(serverUrl: string, account: Account): Promise<void>;
+  delete(serverUrl: string): Promise<void>;
+}
+
+export interface Endpoints {
+  serverUrl: string;
+  restUrl: string;
+  requestTimeoutMs: number;
+  keepAliveMs: number;
+}
+
+export interface RestApi {
+  login(username: string, password: string): Promise<LoginResult>;
+  logout(sessionKey: string): Promise<void>;
+}
+
+export interface SessionLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  debug(message: string): void;
+  trace(message: string): void;
+}
+
+export interface SessionDeps {
+  store: AccountStore;
+  endpoints: () => Endpoints;
+  rest: (restUrl: string) => RestApi;
+  client?: (options: ClientOptions) => InstamrktClient;
+  logger: SessionLogger;
+  /** Called with every secret value the session learns, so the log redactor can blank it. */
+  onSecret?: (value: string) => void;
+  now?: () => number;
+}
+
+export const SESSION_KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class Session {
+  private account: Account | undefined;
+  private client: InstamrktClient | undefined;
+  private clientSubscriptions: { dispose(): void }[] = [];
+  private status: ConnectionStatus = { kind: 'signedOut' };
+  private lastError: string | undefined;
+  private override: Endpoints | undefined;
+  /** Tags each connection so a late result of an abandoned one is ignored. */
+  private generation = 0;
+  /** True while connect() awaits the client, which then handles an authentication failure itself. */
+  private inConnectCall = false;
+  private readonly now: () => number;
+
+  private readonly changed = new Emitter<SessionSnapshot>();
+  private readonly connected = new Emitter<InstamrktClient>();
+  private readonly lost = new Emitter<void>();
+  private readonly signedOut = new Emitter<void>();
+  private readonly reset = new Emitter<void>();
+  private readonly events = new Emitter<ServerMessage>();
+  readonly onDidChange: Event<SessionSnapshot> = this.changed.event;
+  /** Every time a connection is (re)established: lists should be (re)read. */
+  readonly onDidConnect: Event<InstamrktClient> = this.connected.event;
+  /** The connection went away (it may come back by itself). */
+  readonly onDidLoseConnection: Event<void> = this.lost.event;
+  /** The user signed out (here or in another window): forget everything about the account. */
+  readonly onDidSignOut: Event<void> = this.signedOut.event;
+  /** Another server or account is now in use: what was shown belongs to the previous one. */
+  readonly onDidResetAccount: Event<void> = this.reset.event;
+  readonly onEvent: Event<ServerMessage> = this.events.event;
+
+  constructor(private readonly deps: SessionDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  get endpoints(): Endpoints {
+    return this.override ?? this.deps.endpoints();
+  }
+
+  get snapshot(): SessionSnapshot {
+    return {
+      status: this.status,
+      serverUrl: this.endpoints.serverUrl,
+      username: this.account?.username,
+      userId: this.account?.userId,
+      lastError: this.lastError,
+      usingEmulator: this.override !== undefined,
+    };
+  }
+
+  /** The live client, when connected. */
+  get api(): InstamrktClient | undefined {
+    return this.status.kind === 'connected' ? this.client : undefined;
+  }
+
+  get isSignedIn(): boolean {
+    return this.account !== undefined;
+  }
+
+  /** Reads the stored account for the current server; connects if asked to. */
+  async start(autoConnect: boolean): Promise<void> {
+    await this.loadAccount();
+    if (!this.account) return this.setStatus({ kind: 'signedOut' });
+    this.setStatus({ kind: 'disconnected', nextRetryAt: undefined, error: undefined });
+    if (autoConnect) await this.connect().catch(() => undefined);
+  }
+
+  /** Connects with the stored account. Rejects with the reason when it cannot. */
+  async connect(): Promise<void> {
+    if (!this.account) await this.loadAccount();
+    const account = this.account;
+    if (!account) {
+      this.setStatus({ kind: 'signedOut' });
+      throw new AuthenticationError('Not signed in to Instamrkt. Sign in first.');
+    }
+    const generation = this.newClient();
+    const client = this.client as InstamrktClient;
+    this.inConnectCall = true;
+    try {
+      await client.connect();
+    } catch (err) {
+      if (generation !== this.generation) return;
+      if (err instanceof AuthenticationError && account.password && (await this.renew(generation))) {
+        if (generation !== this.generation) return;
+        await client.connect();
+        return;
+      }
+      throw err;
+    } finally {
+      if (generation === this.generation) this.inConnectCall = false;
+    }
+  }
+
+  /** Closes the connection; stays signed in. */
+  disconnect(): void {
+    this.dropClient();
+    if (this.account) this.setStatus({ kind: 'disconnected', nextRetryAt: undefined, error: undefined });
+    else this.setStatus({ kind: 'signedOut' });
+  }
+
+  /**
+   * Signs in with username and password (REST), verifies the key by
+   * connecting, and only then stores it. Wrong credentials leave the
+   * previous account, stored or not, exactly as it was.
+   */
+  async signIn(username: string, password: string): Promise<void> {
+    const { restUrl, serverUrl } = this.endpoints;
+    this.deps.onSecret?.(password);
+    const login = await this.deps.rest(restUrl).login(username, password);
+    this.deps.onSecret?.(login.sessionKey);
+    const account: Account = { userId: login.userId, username: login.username || username, password, sessionKey: login.sessionKey, issuedAt: this.now() };
+    await this.adopt(serverUrl, account, false);
+  }
+
+  /** Signs in with a user id and session key pasted by the user; stored only once the server accepts it. */
+  async signInWithSessionKey(userId: string, sessionKey: string): Promise<void> {
+    this.deps.onSecret?.(sessionKey);
+    const account: Account = { userId, sessionKey, issuedAt: this.now() };
+    await this.adopt(this.endpoints.serverUrl, account, true);
+  }
+
+  private async adopt(serverUrl: string, account: Account, verify: boolean): Promise<void> {
+    const previous = this.account;
+    this.account = account;
+    try {
+      await this.connect();
+    } catch (err) {
+      if (verify && err instanceof AuthenticationError) {
+        // Lose nothing: go back to what was there before.
+        this.account = previous;
+        this.dropClient();
+        this.setStatus(previous ? { kind: 'disconnected', nextRetryAt: undefined, error: undefined } : { kind: 'signedOut' });
+        throw err;
+      }
+      // The key is good (REST just issued it) or the server is only unreachable: keep it and let the client retry.
+      this.deps.logger.warn(`Signed in, but not connected yet: ${message(err)}`);
+    }
+    await this.deps.store.set(serverUrl, account);
+  }
+
+  /** Ends the session on the server (best effort), deletes the stored secrets and disconnects. */
+  async signOut(): Promise<void> {
+    const account = this.account;
+    const { serverUrl, restUrl } = this.endpoints;
+    this.account = undefined;
+    this.dropClient();
+    this.lastError = undefined;
+    this.setStatus({ kind: 'signedOut' });
+    this.signedOut.fire();
+    try {
+      await this.deps.store.delete(serverUrl);
+    } finally {
+      if (account?.password) {
+        this.deps
+          .rest(restUrl)
+          .logout(account.sessionKey)
+          .catch((err) => this.deps.logger.debug(`Server-side logout failed (the key expires by itself): ${message(err)}`));
+      }
+    }
+  }
+
+  /** Settings changed (URL, timeouts): start over with the account stored for the new server. */
+  async reconfigure(autoConnect: boolean): Promise<void> {
+    this.dropClient();
+    this.account = undefined;
+    this.lastError = undefined;
+    this.reset.fire();
+    await this.start(autoConnect);
+  }
+
+  /** Points this window at other endpoints (the local emulator), or back at the settings when undefined. */
+  async useEndpoints(endpoints: Endpoints | undefined, autoConnect: boolean): Promise<void> {
+    this.override = endpoints;
+    await this.reconfigure(autoConnect);
+  }
+
+  /** Another window changed the stored account for this server: follow it. */
+  async accountChangedElsewhere(serverUrl: string): Promise<void> {
+    if (serverUrl !== this.endpoints.serverUrl) return;
+    const stored = await this.deps.store.get(serverUrl);
+    const current = this.account;
+    if (!stored && current) {
+      this.deps.logger.info('Signed out in another window.');
+      this.account = undefined;
+      this.dropClient();
+      this.setStatus({ kind: 'signedOut' });
+      this.signedOut.fire();
+    } else if (stored && (!current || stored.sessionKey !== current.sessionKey || stored.userId !== current.userId)) {
+      this.deps.logger.info('Signed in in another window.');
+      if (current && stored.userId !== current.userId) this.reset.fire();
+      this.account = stored;
+      this.deps.onSecret?.(stored.sessionKey);
+      this.deps.onSecret?.(stored.password ?? '');
+      await this.connect().catch(() => undefined);
+    }
+  }
+
+  dispose(): void {
+    this.dropClient();
+    this.changed.dispose();
+    this.connected.dispose();
+    this.lost.dispose();
+    this.signedOut.dispose();
+    this.reset.dispose();
+    this.events.dispose();
+  }
+
+  // ---- internals ----
+
+  private async loadAccount(): Promise<void> {
+    this.account = await this.deps.store.get(this.endpoints.serverUrl);
+    if (this.account) {
+      this.deps.onSecret?.(this.account.sessionKey);
+      this.deps.onSecret?.(this.account.password ?? '');
+    }
+  }
+
+  /** Renews an expired or refused session key with the stored password. True if it worked. */
+  private async renew(generation: number): Promise<boolean> {
+    const account = this.account;
+    if (!account?.password || !account.username) return false;
+    try {
+      this.deps.logger.info('Session key expired or refused; signing in again with the stored password.');
+      const login = await this.deps.rest(this.endpoints.restUrl).login(account.username, account.password);
+      if (generation !== this.generation) return false;
+      this.deps.onSecret?.(login.sessionKey);
+      this.account = { ...account, userId: login.userId, sessionKey: login.sessionKey, issuedAt: this.now() };
+      await this.deps.store.set(this.endpoints.serverUrl, this.account);
+      return true;
+    } catch (err) {
+      this.deps.logger.warn(`Could not renew the session: ${message(err)}`);
+      return false;
+    }
+  }
+
+  /** The credentials a (re)connect uses: renewed first if older than a day and a password is stored. */
+  private async credentials(generation: number): Promise<{ userId: string; sessionKey: string } | undefined> {
+    const account = this.account;
+    if (!account) return undefined;
+    if (this.now() - account.issuedAt >= SESSION_KEY_LIFETIME_MS && account.password) await this.renew(generation);
+    const current = this.account;
+    return current ? { userId: current.userId, sessionKey: current.sessionKey } : undefined;
+  }
+
+  private newClient(): number {
+    this.dropClient();
+    const generation = ++this.generation;
+    const e = this.endpoints;
+    const make = this.deps.client ?? ((o: ClientOptions) => new InstamrktClient(o));
+    const client = make({
+      serverUrl: e.serverUrl,
+      credentials: () => this.credentials(generation),
+      requestTimeoutMs: e.requestTimeoutMs,
+      keepAliveMs: e.keepAliveMs,
+      logger: this.deps.logger,
+    });
+    this.client = client;
+    this.clientSubscriptions = [
+      client.onDidChangeState((ev) => {
+        if (generation === this.generation) this.onClientState(client, ev);
+      }),
+      client.onEvent((msg) => {
+        if (generation === this.generation) this.events.fire(msg);
+      }),
+    ];
+    return generation;
+  }
+
+  private dropClient(): void {
+    this.generation++;
+    this.inConnectCall = false;
+    for (const s of this.clientSubscriptions) s.dispose();
+    this.clientSubscriptions = [];
+    const client = this.client;
+    this.client = undefined;
+    if (client) {
+      client.dispose();
+      this.lost.fire();
+    }
+  }
+
+  private onClientState(client: InstamrktClient, ev: StateChangeEvent): void {
+    if (ev.error) this.lastError = message(ev.error);
+    switch (ev.state) {
+      case 'connecting':
+        this.setStatus({ kind: 'connecting' });
+        break;
+      case 'connected':
+        this.lastError = undefined;
+        this.setStatus({ kind: 'connected', latencyMs: client.latencyMs });
+        this.connected.fire(client);
+        break;
+      case 'disconnected':
+        if (ev.previous === 'connected') this.lost.fire();
+        if (ev.error instanceof AuthenticationError) {
+          this.setStatus({ kind: 'authFailed', error: ev.error.message });
+          // A key refused during an automatic reconnect: renew once with the stored password.
+          if (!this.inConnectCall && this.account?.password) void this.connect().catch((err) => this.deps.logger.warn(`Reconnect failed: ${message(err)}`));
+        } else {
+          this.setStatus({ kind: 'disconnected', nextRetryAt: ev.nextRetryAt, error: ev.error ? message(ev.error) : undefined });
+        }
+        break;
+    }
+  }
+
+  /** Latency changed (after a keep-alive ping): update the connected status. */
+  refreshLatency(): void {
+    if (this.status.kind === 'connected' && this.client) this.setStatus({ kind: 'connected', latencyMs: this.client.latencyMs });
+  }
+
+  private setStatus(status: ConnectionStatus): void {
+    this.status = status;
+    this.changed.fire(this.snapshot);
+  }
+}

@@ -1,0 +1,257 @@
+// The user's game sources and their games as last read from the server: the
+// model the tree renders and the commands change. Plain TypeScript: it talks to
+// the server through `SourcesApi` and publishes one change event.
+import { NotConnectedError } from '../protocol/errors';
+import { Emitter, Event } from '../protocol/events';
+import type { ActiveGame, ServerMessage, SourceInfo, UpcomingGame } from '../protocol/messages';
+
+/** What the service needs from a connected client (InstamrktClient provides it). */
+export interface SourcesApi {
+  listGameSources(): Promise<SourceInfo[]>;
+  listGamesForSource(sourceId: string): Promise<ActiveGame[]>;
+  listUpcomingGamesForSource(sourceId: string): Promise<UpcomingGame[]>;
+  openGameSource(name: string, description?: string): Promise<string>;
+  closeGameSource(sourceId: string): Promise<void>;
+  joinGame(gameId: string): Promise<unknown>;
+}
+
+/** What is persisted between sessions: ids and names only, never descriptions of games or anything secret. */
+export interface CachedSources {
+  savedAt: number;
+  sources: { id: string; name: string }[];
+}
+
+export interface SourcesCache {
+  load(): CachedSources | undefined;
+  save(value: CachedSources | undefined): Promise<void>;
+}
+
+export interface GamesOfSource {
+  active: ActiveGame[];
+  upcoming: UpcomingGame[];
+}
+
+export interface SourceEntry {
+  info: SourceInfo;
+  /** Undefined until first asked for (the tree loads games when a source is expanded). */
+  games?: GamesOfSource;
+  gamesError?: string;
+}
+
+export type ListState =
+  | { kind: 'empty' } // nothing known (signed out, or never loaded and no cache)
+  | { kind: 'stale'; since: number | undefined } // the cached or last-known list, while offline
+  | { kind: 'live' }; // as the server last said
+
+export interface SourcesChange {
+  /** Undefined: the whole list changed. Otherwise the one source whose games changed. */
+  sourceId?: string;
+}
+
+export interface CloseResult {
+  closed: string[];
+  failed: { id: string; name: string; error: unknown }[];
+}
+
+function byName(a: SourceEntry, b: SourceEntry): number {
+  return a.info.name.localeCompare(b.info.name, undefined, { sensitivity: 'base' }) || a.info.id.localeCompare(b.info.id);
+}
+
+export class SourceService {
+  private entries = new Map<string, SourceEntry>();
+  private sorted: SourceEntry[] | undefined;
+  private listState: ListState = { kind: 'empty' };
+  private api: SourcesApi | undefined;
+  private loading: Promise<void> | undefined;
+  private readonly changed = new Emitter<SourcesChange>();
+  /** Fires after any change to the list, a source's games, or the list state. */
+  readonly onDidChange: Event<SourcesChange> = this.changed.event;
+
+  constructor(
+    private readonly cache: SourcesCache | undefined,
+    private readonly onError: (context: string, error: unknown) => void = () => undefined,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get state(): ListState {
+    return this.listState;
+  }
+
+  /** Sources sorted by name (case-insensitive), then id. */
+  list(): readonly SourceEntry[] {
+    if (!this.sorted) this.sorted = [...this.entries.values()].sort(byName);
+    return this.sorted;
+  }
+
+  get(id: string): SourceEntry | undefined {
+    return this.entries.get(id);
+  }
+
+  /** Shows the cached list (marked stale) until the server answers. */
+  showCached(): void {
+    const cached = this.cache?.load();
+    if (!cached || this.listState.kind === 'live') return;
+    this.replace(cached.sources.map((s) => ({ id: s.id, name: s.name, description: '' })));
+    this.listState = { kind: 'stale', since: cached.savedAt };
+    this.changed.fire({});
+  }
+
+  /** A connection is up: re-read everything from the server. */
+  async attach(api: SourcesApi): Promise<void> {
+    this.api = api;
+    await this.refresh();
+  }
+
+  /** The connection went away: keep what we know, marked stale since now. */
+  detach(): void {
+    this.api = undefined;
+    if (this.listState.kind === 'live') {
+      this.listState = { kind: 'stale', since: this.now() };
+      this.changed.fire({});
+    }
+  }
+
+  /** Signed out: forget the list and the cache. */
+  async clear(): Promise<void> {
+    this.api = undefined;
+    this.entries.clear();
+    this.sorted = undefined;
+    this.listState = { kind: 'empty' };
+    this.changed.fire({});
+    await this.cache?.save(undefined);
+  }
+
+  /** Re-reads the source list (op 611) and the games of every source whose games were already shown. Concurrent calls share one read. */
+  refresh(): Promise<void> {
+    if (!this.loading) {
+      this.loading = this.load().finally(() => {
+        this.loading = undefined;
+      });
+    }
+    return this.loading;
+  }
+
+  private async load(): Promise<void> {
+    const api = this.requireApi();
+    const sources = await api.listGameSources();
+    const hadGames = new Set([...this.entries.values()].filter((e) => e.games || e.gamesError).map((e) => e.info.id));
+    this.replace(sources);
+    this.listState = { kind: 'live' };
+    this.changed.fire({});
+    await this.persist();
+    await Promise.all([...hadGames].filter((id) => this.entries.has(id)).map((id) => this.loadGames(id).catch(() => undefined)));
+  }
+
+  /** The games of one source, read from the server the first time and after a refresh. */
+  async games(sourceId: string): Promise<GamesOfSource> {
+    const entry = this.entries.get(sourceId);
+    if (entry?.games) return entry.games;
+    return this.loadGames(sourceId);
+  }
+
+  /** Reads active (op 380) and upcoming (op 3811) games afresh, and subscribes to the active ones so their broadcasts reach us. */
+  async loadGames(sourceId: string): Promise<GamesOfSource> {
+    const api = this.requireApi();
+    try {
+      const [active, upcoming] = await Promise.all([api.listGamesForSource(sourceId), api.listUpcomingGamesForSource(sourceId)]);
+      const games = { active: active.filter((g) => g.status !== 'game_closed'), upcoming };
+      const entry = this.entries.get(sourceId);
+      if (entry) {
+        entry.games = games;
+        entry.gamesError = undefined;
+        this.changed.fire({ sourceId });
+      }
+      for (const g of games.active) {
+        api.joinGame(g.game_id).catch((err) => this.onError(`join_game ${g.game_id}`, err));
+      }
+      return games;
+    } catch (err) {
+      const entry = this.entries.get(sourceId);
+      if (entry) {
+        entry.gamesError = err instanceof Error ? err.message : String(err);
+        this.changed.fire({ sourceId });
+      }
+      throw err;
+    }
+  }
+
+  /** Opens a source (op 365) and adds it to the list; returns its id. */
+  async open(name: string, description?: string): Promise<string> {
+    const api = this.requireApi();
+    const id = await api.openGameSource(name, description);
+    this.entries.set(id, { info: { id, name: name.trim(), description: description ?? '' }, games: { active: [], upcoming: [] } });
+    this.sorted = undefined;
+    this.changed.fire({});
+    await this.persist();
+    // The server's own list has the final word (names may be normalised there).
+    this.refresh().catch((err) => this.onError('refresh after open', err));
+    return id;
+  }
+
+  /**
+   * Closes sources one after another (op 366), never retrying. A source whose
+   * close failed stays in the list; one whose outcome is unknown (connection
+   * lost) is settled by the re-read after reconnecting.
+   */
+  async close(ids: readonly string[]): Promise<CloseResult> {
+    const result: CloseResult = { closed: [], failed: [] };
+    for (const id of ids) {
+      const name = this.entries.get(id)?.info.name ?? id;
+      try {
+        await this.requireApi().closeGameSource(id);
+        this.entries.delete(id);
+        this.sorted = undefined;
+        result.closed.push(id);
+        this.changed.fire({});
+      } catch (error) {
+        result.failed.push({ id, name, error });
+      }
+    }
+    if (result.closed.length) await this.persist();
+    return result;
+  }
+
+  /** Applies a broadcast from the server. */
+  handleEvent(message: ServerMessage): void {
+    if (message.name === 'game_closed') {
+      const gameId = message.body.game_id;
+      for (const entry of this.entries.values()) {
+        const games = entry.games;
+        if (!games) continue;
+        const before = games.active.length;
+        games.active = games.active.filter((g) => g.game_id !== gameId);
+        if (games.active.length !== before) this.changed.fire({ sourceId: entry.info.id });
+      }
+    } else if (message.name === 'game_source_closed') {
+      if (this.entries.delete(message.body.source_id)) {
+        this.sorted = undefined;
+        this.changed.fire({});
+        this.persist().catch((err) => this.onError('cache', err));
+      }
+    }
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+
+  private replace(sources: readonly SourceInfo[]): void {
+    const previous = this.entries;
+    this.entries = new Map();
+    for (const info of sources) {
+      this.entries.set(info.id, { info, games: previous.get(info.id)?.games });
+    }
+    this.sorted = undefined;
+  }
+
+  private async persist(): Promise<void> {
+    if (!this.cache) return;
+    const sources = this.list().map((e) => ({ id: e.info.id, name: e.info.name }));
+    await this.cache.save({ savedAt: this.now(), sources });
+  }
+
+  private requireApi(): SourcesApi {
+    if (!this.api) throw new NotConnectedError();
+    return this.api;
+  }
+}

@@ -1,0 +1,222 @@
+// Every command the extension contributes, registered through one wrapper that
+// logs and shows errors. Close goes through confirmClose() on every path.
+import * as vscode from 'vscode';
+import { Commands } from '../ids';
+import type { Config } from '../config';
+import { ConnectionLostError, RequestTimeoutError, ServerError } from '../protocol/errors';
+import type { LocalEmulator } from '../localEmulator';
+import type { Session } from '../sources/session';
+import type { SourceService } from '../sources/sourceService';
+import type { Log } from './log';
+import { askNewSource, confirmClose, type CloseTarget } from './prompts';
+import { pickStatusAction } from './statusBar';
+import type { SourcesView } from './sourcesView';
+import type { TreeNode } from './sourcesTree';
+
+export interface CommandContext {
+  config: Config;
+  session: Session;
+  service: SourceService;
+  view: SourcesView;
+  log: Log;
+  emulator: LocalEmulator;
+  /** Points the session at the running emulator and signs in as its demo developer. */
+  useEmulator(): Promise<void>;
+  /** Goes back to the configured server. */
+  leaveEmulator(): Promise<void>;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
+  const logger = ctx.log.named('commands');
+  const register = (id: string, fn: (...args: unknown[]) => unknown): vscode.Disposable =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      logger.debug(`run ${id}`);
+      try {
+        return await fn(...args);
+      } catch (err) {
+        logger.error(`${id} failed: ${errorText(err)}`);
+        void vscode.window.showErrorMessage(errorText(err));
+        return undefined;
+      }
+    });
+
+  return [
+    register(Commands.openSource, () => openSource(ctx)),
+    register(Commands.closeSource, (node, nodes) => closeSources(ctx, node, nodes)),
+    register(Commands.refresh, () => refresh(ctx)),
+    register(Commands.copySourceId, async (node) => {
+      const id = sourceIdOf(node);
+      if (!id) return;
+      await vscode.env.clipboard.writeText(id);
+      vscode.window.setStatusBarMessage(vscode.l10n.t('Copied source ID {0}', id), 3000);
+    }),
+    register(Commands.signIn, () => signIn(ctx)),
+    register(Commands.signInWithSessionKey, () => signInWithSessionKey(ctx)),
+    register(Commands.signOut, async () => {
+      await ctx.session.signOut();
+      await ctx.service.clear();
+      vscode.window.setStatusBarMessage(vscode.l10n.t('Signed out of Instamrkt.'), 3000);
+    }),
+    register(Commands.connect, () => ctx.session.connect()),
+    register(Commands.disconnect, () => ctx.session.disconnect()),
+    register(Commands.showLog, () => ctx.log.show()),
+    register(Commands.startEmulator, () =>
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Starting the local Instamrkt emulator…') }, () =>
+        ctx.useEmulator(),
+      ),
+    ),
+    register(Commands.stopEmulator, () => ctx.leaveEmulator()),
+    register(Commands.statusActions, () => pickStatusAction(ctx.session.snapshot)),
+  ];
+}
+
+function sourceIdOf(node: unknown): string | undefined {
+  if (typeof node === 'object' && node !== null && (node as TreeNode).kind === 'source') return (node as TreeNode & { kind: 'source' }).id;
+  return undefined;
+}
+
+async function openSource(ctx: CommandContext): Promise<void> {
+  if (!ctx.session.api) throw new Error(vscode.l10n.t('Connect to Instamrkt before opening a game source.'));
+  const input = await askNewSource();
+  if (!input) return;
+  let id: string;
+  try {
+    id = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Opening game source "{0}"…', input.name) },
+      () => ctx.service.open(input.name, input.description),
+    );
+  } catch (err) {
+    if (err instanceof ConnectionLostError || err instanceof RequestTimeoutError) {
+      throw new Error(vscode.l10n.t('Opening "{0}" may or may not have happened: {1} The list will be re-read from the server.', input.name, err.message));
+    }
+    throw err;
+  }
+  await ctx.view.reveal(id);
+  const copy = vscode.l10n.t('Copy ID');
+  const answer = await vscode.window.showInformationMessage(vscode.l10n.t('Opened game source "{0}" ({1}).', input.name, id), copy);
+  if (answer === copy) await vscode.env.clipboard.writeText(id);
+}
+
+/** Tree: (clicked, selection). Palette: nothing, so ask. */
+async function closeSources(ctx: CommandContext, node: unknown, nodes: unknown): Promise<void> {
+  if (!ctx.session.api) throw new Error(vscode.l10n.t('Connect to Instamrkt before closing a game source.'));
+  let ids: string[];
+  if (Array.isArray(nodes) && nodes.length > 0) {
+    ids = nodes.map(sourceIdOf).filter((id): id is string => id !== undefined);
+  } else if (sourceIdOf(node)) {
+    ids = [sourceIdOf(node) as string];
+  } else {
+    ids = await pickSources(ctx);
+  }
+  ids = [...new Set(ids)];
+  if (ids.length === 0) return;
+
+  const targets = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the games that would be closed…') },
+    () =>
+      Promise.all(
+        ids.map(async (id): Promise<CloseTarget> => {
+          const name = ctx.service.get(id)?.info.name ?? id;
+          try {
+            const g = await ctx.service.loadGames(id);
+            return { id, name, active: g.active.map((x) => x.name || x.game_id), upcoming: g.upcoming.map((x) => x.game_name || x.id) };
+          } catch (err) {
+            return { id, name, countError: errorText(err) };
+          }
+        }),
+      ),
+  );
+  if (!(await confirmClose(targets, ctx.config.closeConfirmation))) return;
+
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: targets.length === 1 ? vscode.l10n.t('Closing "{0}"…', targets[0].name) : vscode.l10n.t('Closing {0} game sources…', targets.length) },
+    () => ctx.service.close(ids),
+  );
+  const names = new Map(targets.map((t) => [t.id, t.name]));
+  if (result.closed.length) {
+    const closedNames = result.closed.map((id) => `"${names.get(id) ?? id}"`).join(', ');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Closed {0}.', closedNames));
+  }
+  for (const f of result.failed) {
+    const why =
+      f.error instanceof ServerError
+        ? vscode.l10n.t('the server refused: {0}', f.error.text)
+        : f.error instanceof ConnectionLostError || f.error instanceof RequestTimeoutError
+          ? vscode.l10n.t('{0} The list will be re-read from the server.', errorText(f.error))
+          : errorText(f.error);
+    ctx.log.named('commands').warn(`close ${f.id} failed: ${errorText(f.error)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Could not close "{0}": {1}', f.name, why));
+  }
+}
+
+async function pickSources(ctx: CommandContext): Promise<string[]> {
+  const items = ctx.service.list().map((e) => ({ label: e.info.name, description: e.info.id, detail: e.info.description || undefined, id: e.info.id }));
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('You have no open game sources.'));
+    return [];
+  }
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Close Game Source'),
+    placeHolder: vscode.l10n.t('Pick the source(s) to close. You will be asked to confirm.'),
+    canPickMany: true,
+    matchOnDescription: true,
+    ignoreFocusOut: true,
+  });
+  return picked?.map((p) => p.id) ?? [];
+}
+
+async function refresh(ctx: CommandContext): Promise<void> {
+  if (!ctx.session.api) {
+    await ctx.session.connect();
+    return;
+  }
+  await vscode.window.withProgress({ location: { viewId: ctx.view.id } }, () => ctx.service.refresh());
+}
+
+async function signIn(ctx: CommandContext): Promise<void> {
+  const username = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Sign In to Instamrkt (1/2)'),
+    prompt: vscode.l10n.t('Username on {0}', ctx.session.endpoints.restUrl),
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('A username is required.')),
+  });
+  if (username === undefined) return;
+  const password = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Sign In to Instamrkt (2/2)'),
+    prompt: vscode.l10n.t('Password for {0}. It is kept in VS Code\'s secret storage only.', username.trim()),
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: (v) => (v ? undefined : vscode.l10n.t('A password is required.')),
+  });
+  if (password === undefined) return;
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Signing in to Instamrkt…') }, () =>
+    ctx.session.signIn(username.trim(), password),
+  );
+  vscode.window.setStatusBarMessage(vscode.l10n.t('Signed in to Instamrkt as {0}.', username.trim()), 3000);
+}
+
+async function signInWithSessionKey(ctx: CommandContext): Promise<void> {
+  const userId = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Sign In with Session Key (1/2)'),
+    prompt: vscode.l10n.t('Your Instamrkt user id'),
+    ignoreFocusOut: true,
+    validateInput: (v) => (/^\S+$/.test(v.trim()) ? undefined : vscode.l10n.t('A user id is required (no spaces).')),
+  });
+  if (userId === undefined) return;
+  const key = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Sign In with Session Key (2/2)'),
+    prompt: vscode.l10n.t('Session key. It is kept in VS Code\'s secret storage only.'),
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('A session key is required.')),
+  });
+  if (key === undefined) return;
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the session key…') }, () =>
+    ctx.session.signInWithSessionKey(userId.trim(), key.trim()),
+  );
+  vscode.window.setStatusBarMessage(vscode.l10n.t('Signed in to Instamrkt as user {0}.', userId.trim()), 3000);
+}

@@ -1,0 +1,118 @@
+// Everything the extension asks the user: source name and description inputs,
+// and the one confirmation every close path goes through.
+import * as vscode from 'vscode';
+import { MAX_DESCRIPTION_LENGTH, MAX_SOURCE_NAME_LENGTH } from '../protocol/limits';
+import type { CloseConfirmation } from '../config';
+
+export function validateSourceName(value: string): string | undefined {
+  const name = value.trim();
+  if (!name) return vscode.l10n.t('A source name is required.');
+  if (name.length > MAX_SOURCE_NAME_LENGTH) return vscode.l10n.t('The name is {0} characters long; at most {1} are allowed.', name.length, MAX_SOURCE_NAME_LENGTH);
+  return undefined;
+}
+
+export function validateDescription(value: string): vscode.InputBoxValidationMessage {
+  if (value.length > MAX_DESCRIPTION_LENGTH) {
+    return {
+      message: vscode.l10n.t('{0}/{1} characters — {2} too many.', value.length, MAX_DESCRIPTION_LENGTH, value.length - MAX_DESCRIPTION_LENGTH),
+      severity: vscode.InputBoxValidationSeverity.Error,
+    };
+  }
+  return { message: vscode.l10n.t('{0}/{1} characters (optional)', value.length, MAX_DESCRIPTION_LENGTH), severity: vscode.InputBoxValidationSeverity.Info };
+}
+
+/** Asks for a new source's name and description; undefined if the user cancels either. */
+export async function askNewSource(): Promise<{ name: string; description: string | undefined } | undefined> {
+  const name = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Open Game Source (1/2)'),
+    prompt: vscode.l10n.t('Name of the new game source. Your domain is a good choice.'),
+    placeHolder: vscode.l10n.t('e.g. games.example.com'),
+    ignoreFocusOut: true,
+    validateInput: validateSourceName,
+  });
+  if (name === undefined) return undefined;
+  const description = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Open Game Source (2/2)'),
+    prompt: vscode.l10n.t('Description (optional, at most {0} characters). Press Enter to skip.', MAX_DESCRIPTION_LENGTH),
+    ignoreFocusOut: true,
+    validateInput: validateDescription,
+  });
+  if (description === undefined) return undefined;
+  return { name: name.trim(), description: description.trim() ? description : undefined };
+}
+
+export interface CloseTarget {
+  id: string;
+  name: string;
+  /** Undefined when the games could not be read; `countError` then says why. */
+  active?: string[];
+  upcoming?: string[];
+  countError?: string;
+}
+
+function listNames(names: string[], max = 8): string {
+  const shown = names.slice(0, max).map((n) => `• ${n}`);
+  if (names.length > max) shown.push(vscode.l10n.t('… and {0} more', names.length - max));
+  return shown.join('\n');
+}
+
+/** The modal's message and detail. Pure, so tests can check exactly what the user is told. */
+export function closeWarning(targets: readonly CloseTarget[]): { message: string; detail: string } {
+  const active = targets.reduce((n, t) => n + (t.active?.length ?? 0), 0);
+  const upcoming = targets.reduce((n, t) => n + (t.upcoming?.length ?? 0), 0);
+  const unknown = targets.filter((t) => t.countError !== undefined);
+  const message =
+    targets.length === 1
+      ? vscode.l10n.t('Close game source "{0}"?', targets[0].name)
+      : vscode.l10n.t('Close {0} game sources?', targets.length);
+  const parts: string[] = [];
+  if (targets.length > 1) parts.push(listNames(targets.map((t) => t.name)));
+  const games = [...targets.flatMap((t) => t.active ?? []), ...targets.flatMap((t) => t.upcoming ?? [])];
+  if (active + upcoming > 0) {
+    parts.push(
+      vscode.l10n.t(
+        'This closes {0} active game(s) and {1} upcoming game(s) and resolves all their betting pools:',
+        active,
+        upcoming,
+      ) +
+        '\n' +
+        listNames(games),
+    );
+  } else if (unknown.length === 0) {
+    parts.push(targets.length === 1 ? vscode.l10n.t('It hosts no active or upcoming games.') : vscode.l10n.t('They host no active or upcoming games.'));
+  }
+  for (const t of unknown) {
+    parts.push(vscode.l10n.t('The games of "{0}" could not be read ({1}); every game it hosts will be closed and its pools resolved.', t.name, t.countError ?? ''));
+  }
+  parts.push(vscode.l10n.t('No more games can be hosted under a closed source. This cannot be undone.'));
+  return { message, detail: parts.join('\n\n') };
+}
+
+export const CLOSE_BUTTON = (): string => vscode.l10n.t('Close Source');
+
+/**
+ * The one confirmation before any close. Modal; only the explicit button
+ * confirms (Escape and Cancel do not). With `typeName`, a source that still
+ * hosts games (or whose games could not be read) must then be typed by name.
+ */
+export async function confirmClose(targets: readonly CloseTarget[], mode: CloseConfirmation): Promise<boolean> {
+  if (targets.length === 0) return false;
+  const { message, detail } = closeWarning(targets);
+  const button = targets.length === 1 ? CLOSE_BUTTON() : vscode.l10n.t('Close {0} Sources', targets.length);
+  const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, button);
+  if (answer !== button) return false;
+  if (mode !== 'typeName') return true;
+  for (const t of targets) {
+    const hostsGames = t.countError !== undefined || (t.active?.length ?? 0) + (t.upcoming?.length ?? 0) > 0;
+    if (!hostsGames) continue;
+    const typed = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Confirm closing "{0}"', t.name),
+      prompt: vscode.l10n.t('Type the source name to close it and all its games.'),
+      placeHolder: t.name,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v === t.name ? undefined : vscode.l10n.t('Type "{0}" exactly to confirm.', t.name)),
+    });
+    if (typed !== t.name) return false;
+  }
+  return true;
+}
