@@ -11,6 +11,13 @@ export function clip(text: string, max = 64): string {
   return text.length <= max ? text : `${text.slice(0, max)}…`;
 }
 
+/** Length in characters (code points), as a person counts them: an emoji is one, not two UTF-16 units. */
+export function charCount(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
 function missing(key: string): never {
   throw new BadRequest(`Field "${key}" is required.`);
 }
@@ -23,7 +30,7 @@ export function requiredString(req: RequestBody, key: string, maxLength = 255): 
   if (!present(req, key)) missing(key);
   const v = req[key];
   if (typeof v !== 'string') throw new BadRequest(`Field "${key}" must be a string.`);
-  if (v.length > maxLength) throw new BadRequest(`Field "${key}" must be at most ${maxLength} characters.`);
+  if (v.length > maxLength && charCount(v) > maxLength) throw new BadRequest(`Field "${key}" must be at most ${maxLength} characters.`);
   return v;
 }
 
@@ -31,7 +38,7 @@ export function requiredString(req: RequestBody, key: string, maxLength = 255): 
 export function requiredName(req: RequestBody, key: string, maxLength = 255): string {
   const v = requiredString(req, key, Number.MAX_SAFE_INTEGER).trim();
   if (v === '') throw new BadRequest(`Field "${key}" must not be empty.`);
-  if (v.length > maxLength) throw new BadRequest(`Field "${key}" must be at most ${maxLength} characters.`);
+  if (v.length > maxLength && charCount(v) > maxLength) throw new BadRequest(`Field "${key}" must be at most ${maxLength} characters.`);
   return v;
 }
 
