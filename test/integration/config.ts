@@ -1,0 +1,43 @@
+// What the launcher tells the in-host suite about its run: where the emulator
+// listens and where things are. Set by the host module before any test loads.
+export interface IntegrationConfig {
+  /** WebSocket URL of the run's emulator (also in the user setting instamrkt.serverUrl). */
+  readonly serverUrl: string;
+  /** REST base URL of the run's emulator (also in the user setting instamrkt.restUrl). */
+  readonly restUrl: string;
+  /** The emulator's state file (it is a real server: read it only to check what it persisted). */
+  readonly emulatorStateFile: string;
+  /** The repository the suite was built from (e.g. to read package.json). */
+  readonly repoRoot: string;
+  /** The extension under test, publisher.name. */
+  readonly extensionId: string;
+}
+
+let current: IntegrationConfig | undefined;
+
+export function setTestConfig(config: IntegrationConfig): void {
+  current = config;
+}
+
+/** The run's configuration; throws when called outside a suite run. */
+export function testConfig(): IntegrationConfig {
+  if (!current) throw new Error('integration config not set: run the suite through its host (npm run test:integration)');
+  return current;
+}
+
+/** Checks a parsed JSON value has the fields of IntegrationConfig. */
+export function parseTestConfig(value: unknown, source: string): IntegrationConfig {
+  const fields = ['serverUrl', 'restUrl', 'emulatorStateFile', 'repoRoot', 'extensionId'] as const;
+  if (!value || typeof value !== 'object') throw new Error(`${source}: not a JSON object`);
+  const record = value as Record<string, unknown>;
+  for (const field of fields) {
+    if (typeof record[field] !== 'string') throw new Error(`${source}: "${field}" missing or not a string`);
+  }
+  return {
+    serverUrl: record.serverUrl as string,
+    restUrl: record.restUrl as string,
+    emulatorStateFile: record.emulatorStateFile as string,
+    repoRoot: record.repoRoot as string,
+    extensionId: record.extensionId as string,
+  };
+}

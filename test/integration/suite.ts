@@ -1,0 +1,93 @@
+// Runs the integration suite with mocha inside whichever VS Code host loaded
+// it (code-server via the test-runner extension, or @vscode/test-electron),
+// and collects results the launcher can report: counts, every failure's
+// title, message and stack, and one line per test.
+import Mocha from 'mocha';
+
+export type TestLoader = (beforeFile: (file: string) => void) => void;
+
+export interface TestFailure {
+  readonly fullTitle: string;
+  readonly message: string;
+  readonly stack: string;
+}
+
+export interface SuiteResults {
+  readonly passes: number;
+  readonly failures: number;
+  readonly pending: number;
+  readonly durationMs: number;
+  readonly failureDetails: readonly TestFailure[];
+  /** Human-readable, one per suite title and per test, in run order. */
+  readonly lines: readonly string[];
+}
+
+const { EVENT_SUITE_BEGIN, EVENT_SUITE_END, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
+
+/** Runs the tests `loadTests` registers; `onLine` sees each report line as it happens. */
+export function runSuite(loadTests: TestLoader, onLine: (line: string) => void, timeoutMs = 30_000): Promise<SuiteResults> {
+  const mocha = new Mocha({ ui: 'bdd', timeout: timeoutMs, color: false, reporter: SilentReporter });
+  loadTests((file) => mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, file, mocha));
+  const lines: string[] = [];
+  const failureDetails: TestFailure[] = [];
+  let passes = 0;
+  let failures = 0;
+  let pending = 0;
+  let depth = 0;
+  const started = Date.now();
+  const emit = (line: string): void => {
+    lines.push(line);
+    onLine(line);
+  };
+  return new Promise((resolve) => {
+    const runner = mocha.run(() => {
+      for (const [index, failure] of failureDetails.entries()) {
+        emit(`${index + 1}) ${failure.fullTitle}\n   ${failure.message}\n${indent(failure.stack, '   ')}`);
+      }
+      resolve({ passes, failures, pending, durationMs: Date.now() - started, failureDetails, lines });
+    });
+    const pad = (): string => '  '.repeat(depth);
+    runner.on(EVENT_SUITE_BEGIN, (suite: Mocha.Suite) => {
+      if (suite.root) return;
+      emit(`${pad()}${suite.title}`);
+      depth += 1;
+    });
+    runner.on(EVENT_SUITE_END, (suite: Mocha.Suite) => {
+      if (!suite.root) depth -= 1;
+    });
+    runner.on(EVENT_TEST_PASS, (test: Mocha.Test) => {
+      passes += 1;
+      emit(`${pad()}✔ ${test.title} (${test.duration ?? 0} ms)`);
+    });
+    runner.on(EVENT_TEST_PENDING, (test: Mocha.Test) => {
+      pending += 1;
+      emit(`${pad()}- ${test.title} (pending)`);
+    });
+    // Also fires for failing hooks, which therefore count as failures.
+    runner.on(EVENT_TEST_FAIL, (test: Mocha.Runnable, err: unknown) => {
+      failures += 1;
+      const { message, stack } = describeError(err);
+      failureDetails.push({ fullTitle: test.fullTitle(), message, stack });
+      emit(`${pad()}✘ ${failures}) ${test.title}`);
+    });
+  });
+}
+
+function describeError(err: unknown): { message: string; stack: string } {
+  if (err instanceof Error) {
+    const stack = (err.stack ?? '').split('\n').filter((line) => line.trimStart().startsWith('at ')).join('\n');
+    return { message: `${err.name}: ${err.message}`, stack };
+  }
+  return { message: String(err), stack: '' };
+}
+
+function indent(text: string, prefix: string): string {
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => prefix + line.trim())
+    .join('\n');
+}
+
+/** Mocha needs a reporter; ours is the event listeners above. */
+class SilentReporter extends Mocha.reporters.Base {}

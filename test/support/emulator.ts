@@ -1,0 +1,46 @@
+// Starts the bundled Instamrkt emulator (dist/emulator.js) as a child process
+// on a free loopback port and reports where it listens.
+import * as path from 'node:path';
+import { startChild, waitForOutput, type Child } from './processes';
+import { repoRoot } from './paths';
+
+export interface EmulatorOptions {
+  seed: 'demo' | 'empty';
+  /** Where the emulator keeps its state between runs. */
+  stateFile: string;
+  /** 0 (default) lets the kernel pick a free port. */
+  port?: number;
+  logFile?: string;
+  echo?: boolean;
+}
+
+export interface RunningEmulator {
+  /** REST base, e.g. http://127.0.0.1:41234 */
+  readonly restUrl: string;
+  /** WebSocket URL on the same port, e.g. ws://127.0.0.1:41234 */
+  readonly serverUrl: string;
+  readonly port: number;
+  readonly stateFile: string;
+  readonly child: Child;
+  stop(): Promise<void>;
+}
+
+export const emulatorScript = path.join(repoRoot, 'dist', 'emulator.js');
+
+export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  const args = [emulatorScript, '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--seed', options.seed, '--state', options.stateFile];
+  const child = startChild('emulator', process.execPath, args, { cwd: repoRoot, logFile: options.logFile, echo: options.echo });
+  const match = await waitForOutput(child, /Instamrkt emulator listening on (http:\/\/([\d.]+):(\d+))/, 20_000).catch(async (err: unknown) => {
+    await child.stop();
+    throw err;
+  });
+  const port = Number(match[3]);
+  return {
+    restUrl: match[1],
+    serverUrl: `ws://${match[2]}:${port}`,
+    port,
+    stateFile: options.stateFile,
+    child,
+    stop: () => child.stop(),
+  };
+}

@@ -1,0 +1,10 @@
+// Entry for provision.mjs: provisions code-server (and checks the browser).
+import { ensureCodeServer } from './provision';
+import { BROWSER_PACKAGES, ensureSystemPackages } from './systemPackages';
+
+export async function main(): Promise<number> {
+  ensureSystemPackages(BROWSER_PACKAGES);
+  const install = await ensureCodeServer();
+  console.log(`code-server ${install.version} ready: ${install.entry}`);
+  return 0;
+}
