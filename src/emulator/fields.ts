@@ -13,9 +13,7 @@ export function clip(text: string, max = 64): string {
 
 /** Length in characters (code points), as a person counts them: an emoji is one, not two UTF-16 units. */
 export function charCount(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
+  return Array.from(text).length;
 }
 
 function missing(key: string): never {
