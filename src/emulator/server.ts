@@ -168,6 +168,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
 
   const port = await listen(server, host, requestedPort);
+  // After listening, a server error must be logged, never crash the process.
+  server.on('error', (err) => log(`server error: ${err.message}`));
   const urlHost = hostForUrl(host);
   let closed: Promise<void> | undefined;
 

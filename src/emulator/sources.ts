@@ -54,10 +54,44 @@ export function gameStatus(g: GameRecord, now: number): GameStatus {
   return 'game_in_progress_betting_active';
 }
 
+// ---- Lookup indexes ----
+// Lists by owner are asked for on every call; scanning every record would make
+// a long-running emulator (or a benchmark with thousands of sources) slow. The
+// indexes are derived from the state on first use and kept current here, the
+// only module that adds sources, games and pools. Nothing is ever deleted.
+
+interface Indexes {
+  sourcesByAdmin: Map<number, SourceRecord[]>;
+  gamesBySource: Map<string, GameRecord[]>;
+  gamesByAdmin: Map<number, GameRecord[]>;
+  poolsByGame: Map<string, PoolRecord[]>;
+}
+
+const indexes = new WeakMap<EmulatorState, Indexes>();
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function indexOf(state: EmulatorState): Indexes {
+  let ix = indexes.get(state);
+  if (!ix) {
+    ix = { sourcesByAdmin: new Map(), gamesBySource: new Map(), gamesByAdmin: new Map(), poolsByGame: new Map() };
+    for (const s of state.sources.values()) push(ix.sourcesByAdmin, s.adminId, s);
+    for (const g of state.games.values()) {
+      push(ix.gamesBySource, g.sourceId, g);
+      push(ix.gamesByAdmin, g.adminId, g);
+    }
+    for (const p of state.pools.values()) push(ix.poolsByGame, p.gameId, p);
+    indexes.set(state, ix);
+  }
+  return ix;
+}
+
 function gamesOf(state: EmulatorState, sourceId: string): GameRecord[] {
-  const out: GameRecord[] = [];
-  for (const g of state.games.values()) if (g.sourceId === sourceId) out.push(g);
-  return out;
+  return indexOf(state).gamesBySource.get(sourceId) ?? [];
 }
 
 // ---- Sources ----
@@ -65,14 +99,14 @@ function gamesOf(state: EmulatorState, sourceId: string): GameRecord[] {
 export function openSource(state: EmulatorState, user: UserRecord, name: string, description: string, now: number): SourceRecord {
   if (!user.developer) throw new BadRequest('You are not authorized to open a game source.');
   const source: SourceRecord = { id: randomUUID(), name, description, adminId: user.id, closed: false, createdAt: now };
+  const ix = indexOf(state);
   state.sources.set(source.id, source);
+  push(ix.sourcesByAdmin, source.adminId, source);
   return source;
 }
 
 export function listOpenSources(state: EmulatorState, userId: number): SourceRecord[] {
-  const out: SourceRecord[] = [];
-  for (const s of state.sources.values()) if (s.adminId === userId && !s.closed) out.push(s);
-  return out;
+  return (indexOf(state).sourcesByAdmin.get(userId) ?? []).filter((s) => !s.closed);
 }
 
 /** The games of a source an admin may list (the source may be closed: its list is then empty). */
@@ -103,9 +137,7 @@ function returnPool(pool: PoolRecord, now: number): GameBroadcast {
 }
 
 function poolsOf(state: EmulatorState, gameId: string): PoolRecord[] {
-  const out: PoolRecord[] = [];
-  for (const p of state.pools.values()) if (p.gameId === gameId) out.push(p);
-  return out;
+  return indexOf(state).poolsByGame.get(gameId) ?? [];
 }
 
 /**
@@ -168,14 +200,15 @@ export function createGame(state: EmulatorState, userId: number, spec: NewGame, 
     targets: spec.targets,
     subscribers: [userId],
   };
+  const ix = indexOf(state);
   state.games.set(game.id, game);
+  push(ix.gamesBySource, game.sourceId, game);
+  push(ix.gamesByAdmin, game.adminId, game);
   return game;
 }
 
 export function adminGames(state: EmulatorState, userId: number): GameRecord[] {
-  const out: GameRecord[] = [];
-  for (const g of state.games.values()) if (g.adminId === userId && !g.closed) out.push(g);
-  return out;
+  return (indexOf(state).gamesByAdmin.get(userId) ?? []).filter((g) => !g.closed);
 }
 
 /** Subscribes a user to a game's broadcasts; any user may join any game still open. */
@@ -232,6 +265,8 @@ export function createPool(state: EmulatorState, userId: number, spec: NewPool, 
   const unknown = spec.targets.find((t) => !known.has(t));
   if (unknown !== undefined) throw new BadRequest(`Field "targets": the game has no target "${clip(unknown)}".`);
   const pool: PoolRecord = { id: randomUUID(), gameId: game.id, description: spec.description, actionId: spec.actionId, targets: spec.targets, type: spec.type, state: 'open', createdAt: now };
+  const ix = indexOf(state);
   state.pools.set(pool.id, pool);
+  push(ix.poolsByGame, pool.gameId, pool);
   return pool;
 }
