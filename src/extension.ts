@@ -15,13 +15,16 @@ import { GlobalStateSourcesCache, cacheKey } from './sourcesCache';
 import { registerCommands } from './ui/commands';
 import { Log } from './ui/log';
 import { SourcesView } from './ui/sourcesView';
+import type { SourcesTreeProvider } from './ui/sourcesTree';
 import { StatusBar } from './ui/statusBar';
 
-/** What activate() returns: used by the integration tests to look inside. */
+/** What activate() returns: the integration tests read the model, the tree and the stored state through it. */
 export interface InstamrktApi {
   session: Session;
   service: SourceService;
-  redactor: Redactor;
+  tree: SourcesTreeProvider;
+  /** Read-only view of what the extension keeps in globalState (tests check nothing secret is there). */
+  globalState(): Record<string, unknown>;
 }
 
 export function activate(context: vscode.ExtensionContext): InstamrktApi {
@@ -71,7 +74,9 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     session.onEvent((msg) => service.handleEvent(msg)),
     credentials.onDidChange((serverUrl) => void session.accountChangedElsewhere(serverUrl)),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (Config.affectsConnection(e) && !session.snapshot.usingEmulator) void session.reconfigure(config.autoConnect);
+      if (Config.affectsConnection(e) && !session.snapshot.usingEmulator) {
+        session.reconfigure(config.autoConnect).catch((err) => void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err)));
+      }
     }),
     emulator.onDidExit(({ code, signal, expected }) => {
       void vscode.commands.executeCommand('setContext', ContextKeys.emulatorRunning, false);
@@ -105,8 +110,16 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
   );
 
   onStatus();
-  void session.start(config.autoConnect).catch((err) => log.named('connection').error(err instanceof Error ? err : String(err)));
-  return { session, service, redactor };
+  session.start(config.autoConnect).catch((err) => {
+    log.named('connection').error(err instanceof Error ? err : String(err));
+    void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
+  });
+  return {
+    session,
+    service,
+    tree: view.provider,
+    globalState: () => Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
+  };
 }
 
 export function deactivate(): void {

@@ -4,6 +4,7 @@
 import { InstamrktClient, type ClientOptions, type StateChangeEvent } from '../protocol/client';
 import { AuthenticationError } from '../protocol/errors';
 import { Emitter, type Event } from '../protocol/events';
+import { checkRestUrl, checkWebSocketUrl } from '../protocol/handshake';
 import type { ServerMessage } from '../protocol/messages';
 import type { LoginResult } from '../protocol/rest';
 import type { ConnectionStatus, SessionSnapshot } from './status';
@@ -121,6 +122,7 @@ export class Session {
 
   /** Reads the stored account for the current server; connects if asked to. */
   async start(autoConnect: boolean): Promise<void> {
+    this.checkEndpoints();
     await this.loadAccount();
     if (!this.account) return this.setStatus({ kind: 'signedOut' });
     this.setStatus({ kind: 'disconnected', nextRetryAt: undefined, error: undefined });
@@ -129,6 +131,7 @@ export class Session {
 
   /** Connects with the stored account. Rejects with the reason when it cannot. */
   async connect(): Promise<void> {
+    this.checkEndpoints();
     if (!this.account) await this.loadAccount();
     const account = this.account;
     if (!account) {
@@ -268,6 +271,20 @@ export class Session {
   }
 
   // ---- internals ----
+
+  /** Refuses plain ws:// or http:// to a host that is not this machine, before anything is sent. */
+  private checkEndpoints(): void {
+    const { serverUrl, restUrl } = this.endpoints;
+    try {
+      checkWebSocketUrl(serverUrl);
+      checkRestUrl(restUrl);
+    } catch (err) {
+      this.dropClient();
+      this.lastError = message(err);
+      this.setStatus({ kind: 'disconnected', nextRetryAt: undefined, error: this.lastError });
+      throw err;
+    }
+  }
 
   private async loadAccount(): Promise<void> {
     this.account = await this.deps.store.get(this.endpoints.serverUrl);
