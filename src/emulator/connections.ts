@@ -7,6 +7,9 @@ import { WebSocket } from 'ws';
 
 /** A client that stops reading gets cut off rather than growing our memory without bound. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+/** A client that sends faster than we answer is slowed down (its socket paused), never dropped. */
+const PAUSE_AT_QUEUED = 1000;
+const RESUME_AT_QUEUED = 100;
 
 export type Task = () => Promise<void> | void;
 
@@ -38,6 +41,7 @@ export class Connection {
 
   enqueue(task: Task): void {
     this.queue.push(task);
+    if (this.queue.length - this.head >= PAUSE_AT_QUEUED && !this.ws.isPaused) this.ws.pause();
     if (!this.draining) void this.drain();
   }
 
@@ -52,11 +56,13 @@ export class Connection {
         } catch (err) {
           this.onTaskError(err);
         }
+        if (this.ws.isPaused && this.queue.length - this.head <= RESUME_AT_QUEUED) this.ws.resume();
       }
     } finally {
       this.queue.length = 0;
       this.head = 0;
       this.draining = false;
+      if (this.ws.isPaused) this.ws.resume();
     }
   }
 }

@@ -159,6 +159,14 @@ describe('emulator bad input', () => {
     assert.deepEqual(got, expected);
   });
 
+  it('slows a flooding client down instead of dropping it: 5,000 pipelined requests, all answered in order', async () => {
+    // Over 1,000 queued requests the server pauses reading the socket and resumes as it catches up.
+    const n = 5000;
+    for (let i = 0; i < n; i++) demo.send(i % 2 === 0 ? 611 : 1);
+    for (let i = 0; i < n; i++) assert.equal((await demo.next(undefined, 15000)).res, i % 2 === 0 ? 621 : 1, `reply ${i}`);
+    assert.equal(emu.connectionCount(), 1);
+  });
+
   it('keeps replies in order while the state file is being written', async () => {
     // Persistence is async; replies to later cheap requests must not overtake earlier writes.
     const dir = await mkdtemp(path.join(tmpdir(), 'emu-fifo-'));
