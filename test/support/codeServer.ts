@@ -97,3 +97,15 @@ export function extensionHostLogTail(userDataDir: string, lines = 40): string {
   const text = fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
   return `--- last ${lines} lines of ${file} ---\n${text}`;
 }
+
+/**
+ * Resolves once the extension host that a connected window started has
+ * activated its startup extensions: from then on the workbench knows every
+ * installed extension's contributions (commands in the palette, views).
+ */
+export async function waitForExtensionHost(userDataDir: string, timeoutMs = 90_000): Promise<void> {
+  await pollUntil('the extension host to start (no "Eager extensions activated" in its log)', timeoutMs, () => {
+    const file = findExtensionHostLog(userDataDir);
+    return file && fs.readFileSync(file, 'utf8').includes('Eager extensions activated') ? true : undefined;
+  });
+}

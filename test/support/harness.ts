@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openWorkbench } from './browser';
-import { extensionHostLogTail, installExtensions, serveCodeServer, writeUserSettings, type RunningCodeServer } from './codeServer';
+import { extensionHostLogTail, installExtensions, serveCodeServer, waitForExtensionHost, writeUserSettings, type RunningCodeServer } from './codeServer';
 import { startEmulator, type RunningEmulator } from './emulator';
 import { cacheDir, EXTENSION_ID } from './paths';
 import { freePort, isListening, liveChildren } from './processes';
@@ -115,6 +115,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       'extensions.autoCheckUpdates': false,
       'extensions.autoUpdate': false,
       'update.mode': 'none',
+      // code-server 4.139 opens a Chat side bar by default; it is not part of what we test and hides the UI.
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      'chat.disableAIFeatures': true,
       ...options.settings,
     });
 
@@ -138,6 +141,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       const opened = browser;
       stoppers.push(() => opened.close());
       page = await timed('open workbench', () => openWorkbench(opened, codeServer.url));
+      await timed('extension host ready', () => waitForExtensionHost(userDataDir));
     }
 
     return {

@@ -1,0 +1,113 @@
+// The e2e fixture: one emulator + code-server (with the freshly built VSIX
+// and settings pointing at the emulator) + Chromium on the workbench, started
+// once per run by the first suite that asks for it and stopped by the e2e
+// runner. Gives tests the page, a Workbench helper, the emulator's URLs, and
+// named steps that each leave a screenshot under test-results/e2e/.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { startHarness, type Harness } from '../support/harness';
+import { resultsDir } from '../support/paths';
+import { Workbench } from './workbench';
+
+export const screenshotsDir = path.join(resultsDir, 'e2e');
+
+export interface E2eFixture {
+  readonly page: Page;
+  readonly workbench: Workbench;
+  /** REST base of the run's emulator, e.g. http://127.0.0.1:41234 */
+  readonly emulatorUrl: string;
+  /** WebSocket URL of the run's emulator (what instamrkt.serverUrl is set to). */
+  readonly serverUrl: string;
+  readonly harness: Harness;
+  /** Saves a screenshot as test-results/e2e/NN-<name>.png; returns its path. */
+  screenshot(name: string): Promise<string>;
+  /**
+   * Runs one user-visible step and screenshots the result. On failure the
+   * error names the step and the screenshot taken at that moment.
+   */
+  step<T>(name: string, action: () => Promise<T>): Promise<T>;
+}
+
+let shared: Promise<E2eFixture> | undefined;
+let counter = 0;
+
+/**
+ * Call inside a top-level `describe`: starts the shared fixture before its
+ * tests (the first time only) and returns a getter for it.
+ */
+export function useFixture(): () => E2eFixture {
+  let fixture: E2eFixture | undefined;
+  before(async function () {
+    // The first start may provision code-server (minutes, once per machine).
+    this.timeout(20 * 60_000);
+    fixture = await startFixture();
+  });
+  afterEach(async function () {
+    if (fixture && this.currentTest?.state === 'failed') {
+      const file = await fixture.screenshot(`${this.currentTest.fullTitle()} FAILED`).catch(() => undefined);
+      if (file) console.log(`      screenshot at failure: ${path.relative(process.cwd(), file)}`);
+    }
+  });
+  return () => {
+    if (!fixture) throw new Error('the e2e fixture is not started: call useFixture() inside describe() and use it from tests or hooks');
+    return fixture;
+  };
+}
+
+export function startFixture(): Promise<E2eFixture> {
+  shared ??= create();
+  return shared;
+}
+
+/** Stops the shared fixture if it was started (the e2e runner calls this after the suite). */
+export async function stopFixture(): Promise<void> {
+  if (!shared) return;
+  const started = shared;
+  shared = undefined;
+  const fixture = await started.catch(() => undefined);
+  await fixture?.harness.stop();
+}
+
+async function create(): Promise<E2eFixture> {
+  const harness = await startHarness({ kind: 'e2e', seed: 'demo', browser: true, log: (line) => console.log(`      ${line}`) });
+  const page = harness.page;
+  if (!page) throw new Error('the harness started without a browser page');
+  const screenshot = async (name: string): Promise<string> => {
+    counter += 1;
+    fs.mkdirSync(screenshotsDir, { recursive: true });
+    const file = path.join(screenshotsDir, `${String(counter).padStart(2, '0')}-${slug(name)}.png`);
+    await page.screenshot({ path: file });
+    return file;
+  };
+  return {
+    page,
+    workbench: new Workbench(page),
+    emulatorUrl: harness.emulator.restUrl,
+    serverUrl: harness.emulator.serverUrl,
+    harness,
+    screenshot,
+    async step<T>(name: string, action: () => Promise<T>): Promise<T> {
+      let result: T;
+      try {
+        result = await action();
+      } catch (err) {
+        const file = await screenshot(`${name} FAILED`).catch(() => '(screenshot failed)');
+        const message = err instanceof Error ? err.message : String(err);
+        const failure = new Error(`step "${name}" failed: ${message}\n      screenshot: ${path.relative(process.cwd(), file)}`);
+        if (err instanceof Error && err.stack) failure.stack = `${failure.message}\n${err.stack.split('\n').slice(1).join('\n')}`;
+        throw failure;
+      }
+      await screenshot(name);
+      return result;
+    },
+  };
+}
+
+function slug(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 80);
+}

@@ -1,0 +1,342 @@
+// What a person does in the VS Code workbench, as Playwright actions: run a
+// command from the palette, answer input boxes and quick picks, open an
+// activity-bar view, read and right-click tree rows, answer modal dialogs,
+// read the status bar. Selectors are those of VS Code 1.139 for the web
+// (see ../shared/ENVIRONMENT.md). Every wait has a deadline; none sleeps.
+import type { Locator, Page } from 'playwright-core';
+
+/** Default deadline of one UI action. */
+export const UI_TIMEOUT_MS = 15_000;
+
+export class Workbench {
+  constructor(readonly page: Page) {}
+
+  // ---- command palette, input boxes, quick picks -------------------------
+
+  /** The quick input widget (palette, input boxes and quick picks share it). */
+  get quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  private get quickInputBox(): Locator {
+    return this.quickInput.locator('input.input');
+  }
+
+  private get quickRows(): Locator {
+    return this.quickInput.locator('.quick-input-list .monaco-list-row');
+  }
+
+  /** Runs a command by its full palette title, e.g. "Instamrkt: Show Log"; fails if the palette does not list it. */
+  async runCommand(title: string): Promise<void> {
+    await this.openPalette();
+    await this.quickInputBox.fill(`>${title}`);
+    await this.clickQuickRow(title, `command "${title}" is not in the command palette`);
+  }
+
+  async openPalette(): Promise<void> {
+    await this.dismissQuickInput();
+    await this.page.keyboard.press('F1');
+    await this.quickInputBox.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  }
+
+  /** Waits for an input box (optionally one whose prompt or placeholder matches), types `text` and presses Enter. */
+  async answerInput(text: string, options: { prompt?: string | RegExp; password?: boolean } = {}): Promise<void> {
+    await this.typeInInput(text, options);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Like answerInput without pressing Enter (to see live validation). */
+  async typeInInput(text: string, options: { prompt?: string | RegExp; password?: boolean } = {}): Promise<void> {
+    const input = options.password ? this.quickInput.locator('input[type=password]') : this.quickInputBox;
+    await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    if (options.prompt !== undefined) await this.waitForQuickInputText(options.prompt);
+    await input.fill(text);
+  }
+
+  /** The text of the quick input's prompt, placeholder, title and message (validation). */
+  async quickInputText(): Promise<string> {
+    const parts = await this.quickInput.evaluate((widget) => {
+      const input = widget.querySelector('input.input');
+      const texts = [widget.querySelector('.quick-input-title')?.textContent ?? '', input?.getAttribute('placeholder') ?? '', input?.getAttribute('aria-label') ?? '', widget.querySelector('.quick-input-message')?.textContent ?? ''];
+      return texts.filter((text) => text.trim() !== '');
+    });
+    return parts.join('\n');
+  }
+
+  /** The validation message under the input (empty when none). */
+  async quickInputMessage(): Promise<string> {
+    return ((await this.quickInput.locator('.quick-input-message').textContent()) ?? '').trim();
+  }
+
+  async waitForQuickInputText(expected: string | RegExp, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
+    await waitUntil(`the quick input to show ${String(expected)}`, timeoutMs, async () => matches(await this.quickInputText(), expected), async () => `it shows: ${await this.quickInputText()}`);
+  }
+
+  /** Labels of the rows of the open quick pick. */
+  async quickItems(): Promise<string[]> {
+    await this.quickRows.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    return this.quickRows.locator('.label-name').allTextContents();
+  }
+
+  /** Clicks the quick pick row labelled `label` (for a multi-select pick, toggles it). */
+  async pickQuickItem(label: string): Promise<void> {
+    await this.clickQuickRow(label, `no quick pick item "${label}"`);
+  }
+
+  /** Closes the quick input if open (Escape: cancels an input box). */
+  async dismissQuickInput(): Promise<void> {
+    if (await this.quickInput.isVisible()) {
+      await this.page.keyboard.press('Escape');
+      await this.quickInput.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+    }
+  }
+
+  private async clickQuickRow(label: string, notFound: string): Promise<void> {
+    const row = this.quickRows.filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) }).first();
+    try {
+      await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    } catch {
+      const shown = await this.quickRows.locator('.label-name').allTextContents();
+      throw new Error(`${notFound} (rows shown: ${shown.join(' | ') || 'none'})`);
+    }
+    await row.click();
+  }
+
+  // ---- activity bar, views, trees ------------------------------------------
+
+  /** Clicks the activity-bar entry whose title starts with `title` (e.g. "Instamrkt") and waits for its side bar. */
+  async openViewContainer(title: string): Promise<void> {
+    const entry = this.page.locator(`.activitybar .action-item a[aria-label^="${cssString(title)}"]`).first();
+    await entry.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    const checked = await entry.evaluate((el) => el.closest('.action-item')?.classList.contains('checked') ?? false);
+    if (!checked) await entry.click();
+    await this.page.locator('.part.sidebar .composite.title', { hasText: title }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  }
+
+  /** The pane of a view by its (case-insensitive) name, e.g. "Game Sources". */
+  view(name: string): Locator {
+    return this.page.locator('.pane').filter({ has: this.page.locator('.pane-header', { hasText: new RegExp(escapeRegExp(name), 'i') }) }).first();
+  }
+
+  /** Rows of a tree view (visible ones: trees are virtualised). */
+  treeRows(viewName: string): Locator {
+    return this.view(viewName).locator('.monaco-list-row');
+  }
+
+  /** The labels of a tree view's visible rows, top to bottom. */
+  async treeLabels(viewName: string): Promise<string[]> {
+    return this.treeRows(viewName).locator('.label-name').allTextContents();
+  }
+
+  /** The row whose label is exactly `label`; waits for it. */
+  async treeRow(viewName: string, label: string, timeoutMs = UI_TIMEOUT_MS): Promise<Locator> {
+    const row = this.treeRows(viewName).filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) }).first();
+    try {
+      await row.waitFor({ state: 'visible', timeout: timeoutMs });
+    } catch {
+      throw new Error(`no row "${label}" in view "${viewName}" (rows: ${(await this.treeLabels(viewName)).join(' | ') || 'none'})`);
+    }
+    return row;
+  }
+
+  /** The text of a view's welcome content (its buttons included), empty if none is shown. */
+  async viewWelcome(viewName: string): Promise<string> {
+    const welcome = this.view(viewName).locator('.welcome-view-content');
+    return (await welcome.count()) > 0 ? ((await welcome.first().innerText()) ?? '').trim() : '';
+  }
+
+  /** Clicks a button of a view's welcome content by its label. */
+  async clickWelcomeButton(viewName: string, label: string): Promise<void> {
+    await this.view(viewName).locator('.welcome-view-content .monaco-button', { hasText: exactly(label) }).first().click({ timeout: UI_TIMEOUT_MS });
+  }
+
+  /** Clicks a view's title-bar action by its tooltip/label (e.g. "Refresh"); shows the actions on hover first. */
+  async clickViewAction(viewName: string, label: string): Promise<void> {
+    const pane = this.view(viewName);
+    await pane.locator('.pane-header').hover();
+    await pane.locator(`.pane-header .actions .action-label[aria-label^="${cssString(label)}"]`).first().click({ timeout: UI_TIMEOUT_MS });
+  }
+
+  // ---- context menus ----------------------------------------------------------
+
+  /** Right-clicks `target`, waits until the menu is visible and its opening animation has finished, and clicks `item`. */
+  async contextMenu(target: Locator, item: string): Promise<void> {
+    await target.click({ button: 'right' });
+    const menu = await this.openMenu();
+    const entry = menu.locator('.action-item').filter({ has: this.page.locator('.action-label', { hasText: exactly(item) }) }).first();
+    try {
+      await entry.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    } catch {
+      const items = await menu.locator('.action-item .action-label').allTextContents();
+      throw new Error(`no context-menu item "${item}" (items: ${items.filter((text) => text.trim() !== '').join(' | ')})`);
+    }
+    await entry.click();
+    await menu.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+  }
+
+  /** Items of the context menu of `target` (then closes it with Escape). */
+  async contextMenuItems(target: Locator): Promise<string[]> {
+    await target.click({ button: 'right' });
+    const menu = await this.openMenu();
+    const items = (await menu.locator('.action-item .action-label').allTextContents()).filter((text) => text.trim() !== '');
+    await this.page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+    return items;
+  }
+
+  private async openMenu(): Promise<Locator> {
+    // Earlier menus stay in the DOM hidden: only the visible one counts.
+    const menu = this.page.locator('.monaco-menu:visible').last();
+    await menu.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    // A click during the fade-in is lost: wait for every animation in the menu to finish.
+    await menu.evaluate(
+      (el) =>
+        new Promise<void>((resolve) => {
+          // Typed structurally: the project's lib has no DOM types.
+          interface Animated {
+            getAnimations(options: { subtree: boolean }): { playState: string }[];
+          }
+          const start = el as unknown as Animated & { closest(selector: string): Animated | null };
+          const root = start.closest('.context-view') ?? start;
+          const nextFrame = (globalThis as unknown as { requestAnimationFrame(callback: () => void): void }).requestAnimationFrame;
+          const check = (): void => {
+            const running = root.getAnimations({ subtree: true }).some((animation) => animation.playState === 'running' || animation.playState === 'pending');
+            if (running) nextFrame(check);
+            else resolve();
+          };
+          check();
+        }),
+    );
+    return menu;
+  }
+
+  // ---- modal dialogs -----------------------------------------------------
+
+  get dialog(): Locator {
+    return this.page.locator('.monaco-dialog-box');
+  }
+
+  /** Waits for a modal dialog and returns its text (message and detail) and button labels. */
+  async waitForDialog(timeoutMs = UI_TIMEOUT_MS): Promise<{ text: string; buttons: string[] }> {
+    await this.dialog.waitFor({ state: 'visible', timeout: timeoutMs });
+    const text = ((await this.dialog.locator('.dialog-message-container, .dialog-message').first().innerText()) ?? '').trim();
+    const buttons = (await this.dialog.locator('.dialog-buttons .monaco-button').allInnerTexts()).map((label) => label.trim());
+    return { text, buttons };
+  }
+
+  /** Clicks a modal dialog's button by its label and waits for the dialog to close. */
+  async clickDialogButton(label: string): Promise<void> {
+    await this.dialog.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    const button = this.dialog.locator('.dialog-buttons .monaco-button', { hasText: exactly(label) }).first();
+    try {
+      await button.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    } catch {
+      const labels = await this.dialog.locator('.dialog-buttons .monaco-button').allInnerTexts();
+      throw new Error(`no dialog button "${label}" (buttons: ${labels.join(' | ')})`);
+    }
+    await button.click();
+    await this.dialog.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+  }
+
+  // ---- status bar, notifications, panel -----------------------------------
+
+  /** Status bar entries (their accessible labels, or their text when unlabelled). */
+  async statusBarItems(): Promise<string[]> {
+    const items = this.page.locator('.statusbar .statusbar-item');
+    const texts = await items.evaluateAll((elements) => elements.map((el) => (el.querySelector('[aria-label]')?.getAttribute('aria-label') ?? el.textContent ?? '').trim()));
+    return texts.filter((text) => text !== '');
+  }
+
+  /** The status bar entry whose text or accessible label matches. */
+  statusBarItem(text: string | RegExp): Locator {
+    const items = this.page.locator('.statusbar .statusbar-item');
+    if (typeof text === 'string') {
+      return items.filter({ has: this.page.locator(`[aria-label*="${cssString(text)}"]`) }).or(items.filter({ hasText: text })).first();
+    }
+    return items.filter({ hasText: text }).first();
+  }
+
+  /** Waits until some status bar entry matches `expected` (text or accessible label); returns its text. */
+  async waitForStatusBar(expected: string | RegExp, timeoutMs = UI_TIMEOUT_MS): Promise<string> {
+    let found = '';
+    await waitUntil(
+      `a status bar item matching ${String(expected)}`,
+      timeoutMs,
+      async () => {
+        found = (await this.statusBarItems()).find((text) => matches(text, expected)) ?? '';
+        return found !== '';
+      },
+      async () => `items: ${(await this.statusBarItems()).join(' | ')}`,
+    );
+    return found;
+  }
+
+  /** Waits for a notification toast containing `text`; returns its full message. */
+  async waitForNotification(text: string | RegExp, timeoutMs = UI_TIMEOUT_MS): Promise<string> {
+    const toast = this.page.locator('.notification-toast', { hasText: text }).first();
+    await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+    return ((await toast.locator('.notification-list-item-message').first().innerText()) ?? '').trim();
+  }
+
+  /** Clicks a button of the notification containing `text`. */
+  async clickNotificationButton(text: string | RegExp, button: string): Promise<void> {
+    const toast = this.page.locator('.notification-toast', { hasText: text }).first();
+    await toast.locator('.monaco-button', { hasText: exactly(button) }).first().click({ timeout: UI_TIMEOUT_MS });
+  }
+
+  /** The output channel the Output view currently shows, or undefined when the Output view is not shown. */
+  async shownOutputChannel(): Promise<string | undefined> {
+    const panel = this.page.locator('.part.panel');
+    if (!(await panel.isVisible())) return undefined;
+    const select = panel.locator('.composite.title select.monaco-select-box, .pane-header select.monaco-select-box').first();
+    if (!(await select.isVisible())) return undefined;
+    return select.evaluate((el) => {
+      const chosen = (el as unknown as { selectedOptions: ArrayLike<{ textContent: string | null }> }).selectedOptions[0];
+      return chosen?.textContent?.trim() ?? undefined;
+    });
+  }
+
+  /** Waits until the Output view shows the channel `name`. */
+  async waitForOutputChannel(name: string, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
+    let shown: string | undefined;
+    await waitUntil(
+      `the Output view to show channel "${name}"`,
+      timeoutMs,
+      async () => {
+        shown = await this.shownOutputChannel();
+        return shown === name;
+      },
+      async () => `it shows ${shown === undefined ? 'no output channel' : `"${shown}"`}`,
+    );
+  }
+}
+
+/** Matches text that is exactly `value` (after trimming). */
+export function exactly(value: string): RegExp {
+  return new RegExp(`^\\s*${escapeRegExp(value)}\\s*$`);
+}
+
+function escapeRegExp(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function cssString(value: string): string {
+  return value.replace(/["\\]/g, '\\$&');
+}
+
+function matches(text: string, expected: string | RegExp): boolean {
+  return typeof expected === 'string' ? text.includes(expected) : expected.test(text);
+}
+
+/** Polls `check` (each poll is a round trip to the page) until true or the deadline. */
+export async function waitUntil(what: string, timeoutMs: number, check: () => Promise<boolean>, describeState?: () => Promise<string>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) {
+      const state = describeState ? `; ${await describeState()}` : '';
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${state}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

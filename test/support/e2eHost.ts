@@ -1,0 +1,42 @@
+// Runs the e2e suite (test/e2e/*.test.ts, bundled with this module by
+// e2eMain.ts) with mocha in this Node process, then stops the shared fixture
+// and checks nothing it started still runs.
+import * as fs from 'node:fs';
+import Mocha from 'mocha';
+import { screenshotsDir, stopFixture } from '../e2e/fixture';
+import { liveChildren, stopAll } from './processes';
+import { writeStats } from './stats';
+
+type TestLoader = (beforeFile: (file: string) => void) => void;
+
+/** One UI test's deadline; the fixture's start-up hook sets its own. */
+const TEST_TIMEOUT_MS = 120_000;
+
+export function host(loadTests: TestLoader): { run(): Promise<number> } {
+  return { run: () => runE2e(loadTests) };
+}
+
+async function runE2e(loadTests: TestLoader): Promise<number> {
+  fs.rmSync(screenshotsDir, { recursive: true, force: true });
+  const mocha = new Mocha({ ui: 'bdd', timeout: TEST_TIMEOUT_MS, reporter: 'spec', color: process.stdout.isTTY });
+  loadTests((file) => mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, file, mocha));
+  const stats = await new Promise<Mocha.Stats>((resolve) => {
+    const runner = mocha.run(() => resolve(runner.stats ?? { passes: 0, failures: 1, pending: 0, suites: 0, tests: 0 }));
+  });
+  let failed = stats.failures;
+  try {
+    await stopFixture();
+  } catch (err) {
+    console.error(`e2e teardown failed: ${err instanceof Error ? err.message : String(err)}`);
+    failed += 1;
+  }
+  const leftovers = liveChildren();
+  if (leftovers.length > 0) {
+    console.error(`e2e teardown left running: ${leftovers.join(', ')}`);
+    failed += 1;
+    await stopAll();
+  }
+  console.log(`Screenshots: ${screenshotsDir}`);
+  writeStats({ passed: stats.passes, failed, pending: stats.pending });
+  return failed > 0 ? 1 : 0;
+}
