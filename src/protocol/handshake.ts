@@ -29,29 +29,25 @@ function parseUrl(raw: string, what: string): URL {
   }
 }
 
-/**
- * Checks a WebSocket server URL: wss:// anywhere, ws:// only to loopback.
- * Returns the parsed URL.
- */
-export function checkWebSocketUrl(raw: string): URL {
-  const url = parseUrl(raw, 'server URL');
-  if (url.protocol === 'wss:') return url;
-  if (url.protocol === 'ws:') {
+/** One scheme rule for both halves of the API: the TLS scheme anywhere, the plain one only to loopback. */
+function checkSchemes(raw: string, what: string, secure: 'wss:' | 'https:', plain: 'ws:' | 'http:'): URL {
+  const url = parseUrl(raw, what);
+  if (url.protocol === secure) return url;
+  if (url.protocol === plain) {
     if (isLoopbackHost(url.hostname)) return url;
-    throw new InsecureUrlError(`Refusing unencrypted ws:// to ${url.hostname}: use wss:// for any host that is not this machine.`);
+    throw new InsecureUrlError(`Refusing unencrypted ${plain}// to ${url.hostname}: use ${secure}// for any host that is not this machine.`);
   }
-  throw new InvalidArgumentError(`The server URL must start with wss:// (or ws:// for this machine), not ${url.protocol}//.`);
+  throw new InvalidArgumentError(`The ${what} must start with ${secure}// (or ${plain}// for this machine), not ${url.protocol}//.`);
+}
+
+/** Checks a WebSocket server URL: wss:// anywhere, ws:// only to loopback. Returns the parsed URL. */
+export function checkWebSocketUrl(raw: string): URL {
+  return checkSchemes(raw, 'server URL', 'wss:', 'ws:');
 }
 
 /** Checks a REST base URL: https:// anywhere, http:// only to loopback. */
 export function checkRestUrl(raw: string): URL {
-  const url = parseUrl(raw, 'sign-in URL');
-  if (url.protocol === 'https:') return url;
-  if (url.protocol === 'http:') {
-    if (isLoopbackHost(url.hostname)) return url;
-    throw new InsecureUrlError(`Refusing unencrypted http:// to ${url.hostname}: use https:// for any host that is not this machine.`);
-  }
-  throw new InvalidArgumentError(`The sign-in URL must start with https:// (or http:// for this machine), not ${url.protocol}//.`);
+  return checkSchemes(raw, 'sign-in URL', 'https:', 'http:');
 }
 
 /**
