@@ -150,6 +150,8 @@ export class InstamrktClient implements Disposable {
   private retryTimer: NodeJS.Timeout | undefined;
   private keepAliveTimer: NodeJS.Timeout | undefined;
   private failures = 0;
+  /** Why the current socket is going down, when the client knows better than the close code. */
+  private lostReason: string | undefined;
   /** True once a connection has been established; a later one is a "reconnect". */
   private everConnected = false;
   private lostSinceConnected = false;
@@ -352,10 +354,15 @@ export class InstamrktClient implements Disposable {
   private openSocket(url: URL, generation: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let settled = false;
+      // Before 'open': why the attempt failed. After: why the connection was lost (first cause wins).
       let failure: Error | undefined;
       const fail = (error: Error): void => {
         failure ??= error;
       };
+      const lose = (why: string): void => {
+        this.lostReason ??= why;
+      };
+      this.lostReason = undefined;
       const ws = new WebSocket(url, {
         maxPayload: this.opts.maxPayload,
         handshakeTimeout: this.opts.requestTimeoutMs,
@@ -378,12 +385,14 @@ export class InstamrktClient implements Disposable {
         const code = (error as Error & { code?: unknown }).code;
         if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
           this.reportProtocolError(new ProtocolError(`The server sent a frame larger than ${this.opts.maxPayload} bytes; closing the connection.`));
-          fail(new ConnectionLostError('the server sent an oversize frame'));
-        } else if (code === 'WS_ERR_INVALID_UTF8' || (typeof code === 'string' && code.startsWith('WS_ERR_'))) {
+          lose('the server sent an oversize frame');
+        } else if (typeof code === 'string' && code.startsWith('WS_ERR_')) {
           this.reportProtocolError(new ProtocolError(`The server broke the WebSocket framing (${code}); closing the connection.`));
-          fail(new ConnectionLostError('the server broke the WebSocket framing'));
-        } else {
+          lose('the server broke the WebSocket framing');
+        } else if (!settled) {
           fail(new ConnectionFailedError(`Could not connect to ${url.host}: ${describe(error)}`, undefined, { cause: error }));
+        } else {
+          lose(describe(error));
         }
       });
       ws.on('open', () => {
@@ -409,21 +418,21 @@ export class InstamrktClient implements Disposable {
           return;
         }
         if (ws !== this.socket) return;
-        const why = failure?.message ?? `closed by the server (code ${code}${reason.length ? `: ${reason.toString('utf8').slice(0, 200)}` : ''})`;
-        this.onSocketGone(why, failure);
+        const why = this.lostReason ?? `closed by the server (code ${code}${reason.length ? `: ${reason.toString('utf8').slice(0, 200)}` : ''})`;
+        this.onSocketGone(why);
       });
     });
   }
 
   /** The socket of the current connection closed or failed. */
-  private onSocketGone(why: string, error: Error | undefined): void {
+  private onSocketGone(why: string): void {
     this.log('warn', `Connection lost: ${why}`);
     this.socket = undefined;
     this.clearKeepAlive();
     this.rejectAllPending(new ConnectionLostError(why));
     if (this.attempt) return; // the attempt's own failure path schedules what comes next
     this.lostSinceConnected = true;
-    const lost = error ?? new ConnectionLostError(why);
+    const lost = new ConnectionLostError(why);
     this._lastError = lost;
     this.scheduleRetry(lost);
   }
@@ -513,10 +522,15 @@ export class InstamrktClient implements Disposable {
           if (socket === this.socket) this.scheduleKeepAlive();
         },
         (error: unknown) => {
-          if (error instanceof RequestTimeoutError && socket === this.socket) {
+          if (socket !== this.socket) return;
+          if (error instanceof RequestTimeoutError) {
             this.log('warn', 'No answer to the keep-alive ping: the connection is dead.');
+            this.lostReason ??= 'no answer to the keep-alive ping';
             // 'close' follows terminate(): the usual lost-connection path rejects and reconnects.
             socket.terminate();
+          } else {
+            // The server answered (a 666 meant for the ping, say): it is alive, keep pinging.
+            this.scheduleKeepAlive();
           }
         },
       );

@@ -352,7 +352,7 @@ describe('InstamrktClient (scripted server)', () => {
       await client.connect();
       const reported = nextEvent(client.onProtocolError);
       const back = nextEvent(client.onDidReconnect, () => true, 'the reconnect');
-      await assert.rejects(client.listGameSources(), ConnectionLostError);
+      await assert.rejects(client.listGameSources(), (e: unknown) => e instanceof ConnectionLostError && e.message === 'Connection lost — outcome unknown (the server sent an oversize frame).');
       assert.match((await reported).message, /larger than 2048 bytes/);
       await back;
       assert.equal(client.state, 'connected');
@@ -432,11 +432,35 @@ describe('InstamrktClient (scripted server)', () => {
       server.answerPings = false;
       const lost = nextEvent(client.onDidChangeState, (e) => e.state === 'disconnected', 'the dead connection to be noticed');
       const firstSocketCount = server.accepted;
-      (await lost);
+      assert.match((await lost).error?.message ?? '', /no answer to the keep-alive ping/);
       server.answerPings = true;
       await nextEvent(client.onDidReconnect);
       assert.equal(server.accepted, firstSocketCount + 1);
       assert.ok(logLines.some((l) => l.includes('keep-alive')));
+    });
+  });
+
+  describe('keep-alive', () => {
+    it('keeps pinging after a 666 answered a ping', async () => {
+      let pings = 0;
+      server.handler = (r, s) => {
+        if (r.op !== 1) return false;
+        if (++pings === 1) send(s, 666, { text: 'not now' });
+        else send(s, 1);
+        return true;
+      };
+      const client = makeClient({ keepAliveMs: 10 });
+      await client.connect();
+      await waitFor(() => client.latencyMs !== undefined, 'a keep-alive ping answered after the refused one');
+      assert.ok(pings >= 2);
+      assert.equal(client.state, 'connected');
+    });
+
+    it('sends no pings when keepAliveMs is 0', async () => {
+      const client = makeClient({ keepAliveMs: 0 });
+      await client.connect();
+      for (let i = 0; i < 5; i++) await client.getOpcodes();
+      assert.deepEqual(server.received.map((r) => r.op), [100, 2, 2, 2, 2, 2, 2]);
     });
   });
 
