@@ -368,6 +368,11 @@ export class Session {
         this.lastError = undefined;
         this.setStatus({ kind: 'connected', latencyMs: client.latencyMs });
         this.connected.fire(client);
+        // Measure latency at once rather than at the first keep-alive.
+        client.ping().then(
+          () => this.refreshLatency(),
+          () => undefined,
+        );
         break;
       case 'disconnected':
         if (ev.previous === 'connected') this.lost.fire();

@@ -1,0 +1,134 @@
+// A game provider's path through the extension, in the browser, as a person
+// clicks it: sign in, open a source from the palette, see it in the tree,
+// right-click close, read the modal, Cancel (nothing closes on the server),
+// close for real (the server closed the source and its games), and watch the
+// status bar while the server goes away and comes back.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { InstamrktClient } from '../../src/protocol/client';
+import { RestClient } from '../../src/protocol/rest';
+import { startEmulator, type RunningEmulator } from '../support/emulator';
+import { repoRoot } from '../support/paths';
+import { useFixture } from './fixture';
+import { waitUntil } from './workbench';
+
+const VIEW = 'Game Sources';
+const SOURCE = 'e2e.example.com';
+
+/** Screenshots for README: written to media/ when INSTAMRKT_UPDATE_SCREENSHOTS=1, else only under test-results/. */
+function keepForReadme(file: string, name: string): void {
+  if (process.env.INSTAMRKT_UPDATE_SCREENSHOTS === '1') fs.copyFileSync(file, path.join(repoRoot, 'media', name));
+}
+
+describe('Game sources in the browser', function () {
+  this.timeout(120_000);
+  const fixture = useFixture();
+  let server: InstamrktClient | undefined;
+  let restarted: RunningEmulator | undefined;
+
+  /** The emulator's own view, through a separate signed-in connection. */
+  async function serverView(): Promise<InstamrktClient> {
+    if (!server) {
+      const f = fixture();
+      const login = await new RestClient(f.emulatorUrl).login('demo', 'demo');
+      server = new InstamrktClient({ serverUrl: f.serverUrl, credentials: async () => ({ userId: login.userId, sessionKey: login.sessionKey }), keepAliveMs: 0, reconnect: { initialDelayMs: 100, maxDelayMs: 1000 } });
+    }
+    await server.connect();
+    return server;
+  }
+
+  after(async () => {
+    server?.dispose();
+    await restarted?.stop();
+  });
+
+  it('shows the signed-out welcome and status, then signs in from the welcome button', async () => {
+    const { workbench: wb, step } = fixture();
+    await step('open the Instamrkt view', () => wb.openViewContainer('Instamrkt'));
+    const welcome = await wb.viewWelcome(VIEW);
+    assert.match(welcome, /Sign in to Instamrkt/);
+    await wb.waitForStatusBar(/Instamrkt: signed out/);
+    await step('click Sign In', () => wb.clickWelcomeButton(VIEW, 'Sign In'));
+    await step('type the user name', () => wb.answerInput('demo', { prompt: /Username/ }));
+    await step('type the password (masked)', () => wb.answerInput('demo', { prompt: /Password/, password: true }));
+    await step('connected in the status bar', () => wb.waitForStatusBar(/^\s*Instamrkt \d+ ms$/));
+    await step('the demo source in the tree', () => wb.treeRow(VIEW, 'demo.instamrkt.local'));
+  });
+
+  it('opens a source from the command palette, with live validation of the description', async () => {
+    const { workbench: wb, step } = fixture();
+    await step('run Open Game Source', () => wb.runCommand('Instamrkt: Open Game Source'));
+    await step('name it', () => wb.answerInput(SOURCE, { prompt: /Name of the new game source/ }));
+    await step('a description one character too long', () => wb.typeInInput('d'.repeat(513), { prompt: /Description/ }));
+    await waitUntil('the over-long count', 10_000, async () => /513\/512 characters — 1 too many/.test(await wb.quickInputMessage()));
+    await step('a description that fits', () => wb.answerInput('Opened from the browser', { prompt: /Description/ }));
+    await step('confirmation with Copy ID', () => wb.waitForNotification(new RegExp(`Opened game source "${SOURCE.replace(/\./g, '\\.')}"`)));
+    await step('the new source in the tree', () => wb.treeRow(VIEW, SOURCE));
+    const onServer = await (await serverView()).listGameSources();
+    const created = onServer.find((s) => s.name === SOURCE);
+    assert.ok(created, 'the emulator has the new source');
+    assert.equal(created.description, 'Opened from the browser');
+  });
+
+  it('right-click close: the modal names the source and its games; Cancel closes nothing', async () => {
+    const { workbench: wb, step, screenshot } = fixture();
+    const api = await serverView();
+    const source = (await api.listGameSources()).find((s) => s.name === SOURCE);
+    assert.ok(source);
+    await api.createAndOpenGame({ source_id: source.id, game_name: 'E2E Final', type: 'football', actions: ['goal'], targets: ['Home', 'Away'] });
+    await api.createAndOpenGame({ source_id: source.id, game_name: 'E2E Semi', type: 'football', actions: ['goal'], targets: ['Home', 'Away'] });
+    await step('refresh the view', () => wb.clickViewAction(VIEW, 'Refresh'));
+    keepForReadme(await screenshot('tree'), 'screenshot-tree.png');
+    const row = await wb.treeRow(VIEW, SOURCE);
+    const items = await wb.contextMenuItems(row);
+    assert.ok(items.includes('Close Game Source') && items.includes('Copy Source ID'), `menu: ${items.join(', ')}`);
+    assert.equal(items[items.length - 1], 'Close Game Source', 'Close is the last item, in its own group');
+    await step('right-click → Close Game Source', () => wb.contextMenu(row, 'Close Game Source'));
+    const dialog = await wb.waitForDialog();
+    keepForReadme(await screenshot('close modal'), 'screenshot-close-modal.png');
+    assert.match(dialog.text, new RegExp(`Close game source "${SOURCE.replace(/\./g, '\\.')}"\\?`));
+    assert.match(dialog.text, /2 active game\(s\) and 0 upcoming game\(s\)/);
+    assert.match(dialog.text, /E2E Final/);
+    assert.match(dialog.text, /E2E Semi/);
+    assert.match(dialog.text, /cannot be undone/);
+    assert.ok(dialog.buttons.includes('Close Source') && dialog.buttons.includes('Cancel'), `buttons: ${dialog.buttons.join(', ')}`);
+    await step('press Cancel', () => wb.clickDialogButton('Cancel'));
+    await wb.treeRow(VIEW, SOURCE);
+    assert.ok((await api.listGameSources()).some((s) => s.id === source.id), 'the source is still open on the server');
+    assert.equal((await api.listGamesForSource(source.id)).length, 2, 'its games are still active on the server');
+  });
+
+  it('right-click close and confirm: the server closed the source and all its games', async () => {
+    const { workbench: wb, step } = fixture();
+    const api = await serverView();
+    const source = (await api.listGameSources()).find((s) => s.name === SOURCE);
+    assert.ok(source);
+    const row = await wb.treeRow(VIEW, SOURCE);
+    await step('right-click → Close Game Source', () => wb.contextMenu(row, 'Close Game Source'));
+    await wb.waitForDialog();
+    await step('press Close Source', () => wb.clickDialogButton('Close Source'));
+    await step('closed notification', () => wb.waitForNotification(new RegExp(`Closed "${SOURCE.replace(/\./g, '\\.')}"`)));
+    await waitUntil('the row to leave the tree', 10_000, async () => !(await wb.treeLabels(VIEW)).includes(SOURCE));
+    assert.ok(!(await api.listGameSources()).some((s) => s.id === source.id), 'the source is closed on the server');
+    assert.deepEqual(await api.listGamesForSource(source.id), [], 'no active game remains under it');
+  });
+
+  it('status bar: connected, retrying while the server is down, connected again with the tree intact', async () => {
+    const f = fixture();
+    const { workbench: wb, step, screenshot } = f;
+    const connected = await wb.waitForStatusBar(/^\s*Instamrkt \d+ ms$/);
+    assert.match(connected, /\d+ ms/);
+    keepForReadme(await screenshot('status connected'), 'screenshot-status.png');
+    const before = await wb.treeLabels(VIEW);
+    const { port, stateFile } = f.harness.emulator;
+    await step('the server stops', () => f.harness.emulator.stop());
+    await step('status shows retrying', () => wb.waitForStatusBar(/Instamrkt: (retrying at|connecting)/));
+    await wb.waitForStatusBar(/Instamrkt: retrying at \d/);
+    keepForReadme(await screenshot('status retrying'), 'screenshot-status-retrying.png');
+    assert.deepEqual(await wb.treeLabels(VIEW), before, 'the last known list stays while offline');
+    restarted = await step('the server comes back on the same port', () => startEmulator({ seed: 'demo', stateFile, port }));
+    await step('connected again', () => wb.waitForStatusBar(/^\s*Instamrkt \d+ ms$/, 60_000));
+    await waitUntil('the tree to be live again', 15_000, async () => JSON.stringify(await wb.treeLabels(VIEW)) === JSON.stringify(before));
+  });
+});
