@@ -178,7 +178,8 @@ export class InstamrktClient implements Disposable {
    * InvalidArgumentError for bad options; it does not connect.
    */
   constructor(options: ClientOptions) {
-    checkWebSocketUrl(options.serverUrl);
+    // `ws` refuses URLs with a fragment when connecting; say so now rather than retry forever.
+    if (checkWebSocketUrl(options.serverUrl).hash !== '') throw new InvalidArgumentError('The server URL must not contain a # fragment.');
     if (typeof options.credentials !== 'function') throw new InvalidArgumentError('credentials must be a function.');
     const reconnect: BackoffOptions | false = options.reconnect === false ? false : { ...DEFAULT_BACKOFF, ...options.reconnect };
     this.opts = {

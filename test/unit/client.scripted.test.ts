@@ -54,7 +54,10 @@ describe('InstamrktClient (scripted server)', () => {
     for (const c of clients.splice(0)) c.dispose();
     await server.close();
     // Whatever happened, no secret reached the log.
-    for (const line of logLines) assert.ok(!line.includes(SESSION_KEY), `secret in log: ${line}`);
+    for (const line of logLines) {
+      assert.ok(!line.includes(SESSION_KEY), `secret in log: ${line}`);
+      assert.ok(!/[0-9a-f]{64}/.test(line), `digest in log: ${line}`);
+    }
   });
 
   describe('connect', () => {
@@ -65,6 +68,7 @@ describe('InstamrktClient (scripted server)', () => {
       assert.equal(client.state, 'connected');
       assert.deepEqual(seen.map((e) => e.state), ['connecting', 'connected']);
       assert.deepEqual(server.received.map((r) => r.op), [100, 2]);
+      assert.ok(logLines.some((l) => l.startsWith('info Connecting to ws://127.0.0.1') && l.includes('id=7')), 'the redacted URL is logged');
     });
 
     it('never sends the session key (not in the header, not anywhere)', async () => {
@@ -122,6 +126,15 @@ describe('InstamrktClient (scripted server)', () => {
       assert.ok(client.nextRetryAt !== undefined && client.nextRetryAt >= before + 10_000 && client.nextRetryAt <= Date.now() + 10_000);
     });
 
+    it('applies jitter from the given random source to the retry delay', async () => {
+      server.refuseHandshake = 503;
+      const client = makeClient({ reconnect: { initialDelayMs: 10_000, maxDelayMs: 60_000, jitter: 0.5 }, random: () => 0 });
+      const before = Date.now();
+      await assert.rejects(client.connect(), ConnectionFailedError);
+      const due = client.nextRetryAt ?? 0;
+      assert.ok(due >= before + 5000 && due <= Date.now() + 5000, `retry due in ${due - before} ms, expected 5000`);
+    });
+
     it('rejects with AuthenticationError and opens nothing when there are no credentials', async () => {
       const client = makeClient({ credentials: async () => undefined, reconnect: {} });
       await assert.rejects(client.connect(), AuthenticationError);
@@ -159,6 +172,8 @@ describe('InstamrktClient (scripted server)', () => {
       assert.throws(() => new InstamrktClient({ serverUrl: server.wsUrl, credentials, requestTimeoutMs: 0 }), InvalidArgumentError);
       assert.throws(() => new InstamrktClient({ serverUrl: server.wsUrl, credentials, reconnect: { factor: 0.5 } }), InvalidArgumentError);
       assert.throws(() => new InstamrktClient({ serverUrl: server.wsUrl, credentials, reconnect: { jitter: 2 } }), InvalidArgumentError);
+      assert.throws(() => new InstamrktClient({ serverUrl: `${server.wsUrl}/#frag`, credentials }), InvalidArgumentError);
+      assert.throws(() => new InstamrktClient({ serverUrl: 'https://instamrkt.com', credentials }), InvalidArgumentError);
     });
 
     it('shares one attempt between concurrent connect() calls', async () => {
