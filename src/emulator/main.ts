@@ -18,6 +18,11 @@ async function main(): Promise<number> {
     }
     throw err;
   }
+  // Listen for signals before anything is printed: whoever reads the listening line may stop us at once.
+  const stopRequested = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
   if (!isLoopbackHost(options.host)) {
     process.stderr.write(`Warning: binding ${options.host}, which is not loopback; anyone who can reach it can use this emulator over plain HTTP.\n`);
   }
@@ -29,6 +34,7 @@ async function main(): Promise<number> {
       seed: options.seed,
       statePath: options.statePath,
       log: options.verbose ? (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`) : undefined,
+      onStateWriteError: (err) => process.stderr.write(`Could not write the state file (still serving; the next change retries): ${err.message}\n`),
     });
   } catch (err) {
     if (err instanceof EmulatorStartError) {
@@ -43,13 +49,8 @@ async function main(): Promise<number> {
   } else if (options.seed === 'demo') {
     process.stdout.write(`Demo users (unless the state file says otherwise): ${DEMO_USER.username} / ${DEMO_USER.password}, ${PLAYER_USER.username} / ${PLAYER_USER.password}\n`);
   }
-  const running = emulator;
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await running.close();
+  await stopRequested;
+  await emulator.close();
   return 0;
 }
 

@@ -34,6 +34,8 @@ export interface EmulatorOptions {
   /** Clock in epoch ms (tests move it to expire sessions); default Date.now. */
   now?: () => number;
   log?: (line: string) => void;
+  /** Told when a state-file write fails after start (the emulator keeps serving); default: `log`. */
+  onStateWriteError?: (err: Error) => void;
 }
 
 export interface Emulator {
@@ -116,11 +118,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const now = options.now ?? Date.now;
   const log = options.log ?? (() => undefined);
   const state = await loadOrSeed(options, now());
-  const saver: StateSaver = options.statePath
-    ? new StateFileWriter(options.statePath, state, (err) => log(`could not write the state file: ${err.message}`))
-    : noSaver;
-  // A fresh file is written at once, so the seed survives even if nothing changes.
-  await saver.save();
+  const onStateWriteError = options.onStateWriteError ?? ((err: Error) => log(`could not write the state file: ${err.message}`));
+  let saver: StateSaver = noSaver;
+  if (options.statePath) {
+    const writer = new StateFileWriter(options.statePath, state, onStateWriteError);
+    // Written at once: the seed survives even if nothing changes, and an unwritable path stops the start.
+    try {
+      await writer.writeOrThrow();
+    } catch (err) {
+      throw new EmulatorStartError((err as Error).message, 'state-file');
+    }
+    saver = writer;
+  }
 
   const registry = new ConnectionRegistry();
   const env: OpEnvironment = { state, registry, saver, now, log };

@@ -78,7 +78,26 @@ export class StateFileWriter implements StateSaver {
     while (this.running || this.next) await (this.next ?? this.running);
   }
 
+  /** Writes now and rejects on failure (used at start, so a bad path stops the start instead of failing quietly later). */
+  async writeOrThrow(): Promise<void> {
+    await this.flush();
+    try {
+      await this.write();
+    } catch (err) {
+      throw new StateFileError(`Cannot write the emulator state file ${this.file}: ${(err as Error).message}`);
+    }
+  }
+
   private async writeOnce(): Promise<void> {
+    try {
+      await this.write();
+    } catch (err) {
+      // A failed write must not take the server down; the next change tries again.
+      this.onError(err as Error);
+    }
+  }
+
+  private async write(): Promise<void> {
     const text = JSON.stringify(toStateJson(this.state), null, 1);
     const dir = path.dirname(this.file);
     const tmp = path.join(dir, `.${path.basename(this.file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
@@ -93,8 +112,7 @@ export class StateFileWriter implements StateSaver {
       await fs.rename(tmp, this.file);
     } catch (err) {
       await fs.rm(tmp, { force: true }).catch(() => undefined);
-      // A failed write must not take the server down; the next change tries again.
-      this.onError(err as Error);
+      throw err;
     }
   }
 }

@@ -85,6 +85,15 @@ describe('emulator state file', () => {
     assert.equal(await readFile(file, 'utf8'), '{"version": 1, "users": [');
   });
 
+  it('refuses to start when the state file cannot be written', async () => {
+    await assert.rejects(startEmulator({ port: 0, statePath: path.join(dir, 'missing-folder', 'state.json') }), (err: unknown) => {
+      assert.ok(err instanceof EmulatorStartError);
+      assert.equal(err.reason, 'state-file');
+      assert.match(err.message, /Cannot write the emulator state file/);
+      return true;
+    });
+  });
+
   it('refuses a file with a wrong field, naming it', async () => {
     const emu = await startEmulator({ port: 0, statePath: file });
     await emu.close();
