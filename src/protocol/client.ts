@@ -163,6 +163,7 @@ export class InstamrktClient implements Disposable {
   private readonly eventEmitter: Emitter<ServerMessage>;
   private readonly protocolErrorEmitter: Emitter<ProtocolError>;
   private readonly reconnectEmitter: Emitter<void>;
+  private readonly latencyEmitter: Emitter<number>;
 
   /** Connection state changes, published from one place (setState). */
   readonly onDidChangeState: Event<StateChangeEvent>;
@@ -172,6 +173,8 @@ export class InstamrktClient implements Disposable {
   readonly onProtocolError: Event<ProtocolError>;
   /** Fired after a lost connection is re-established: lists should be re-read. */
   readonly onDidReconnect: Event<void>;
+  /** A ping round trip was measured (keep-alive or ping()); the value is `latencyMs`. */
+  readonly onDidMeasureLatency: Event<number>;
 
   /**
    * Throws InsecureUrlError for ws:// to a host other than loopback, and
@@ -207,10 +210,12 @@ export class InstamrktClient implements Disposable {
     this.eventEmitter = new Emitter(onListenerError);
     this.protocolErrorEmitter = new Emitter(onListenerError);
     this.reconnectEmitter = new Emitter(onListenerError);
+    this.latencyEmitter = new Emitter(onListenerError);
     this.onDidChangeState = this.stateEmitter.event;
     this.onEvent = this.eventEmitter.event;
     this.onProtocolError = this.protocolErrorEmitter.event;
     this.onDidReconnect = this.reconnectEmitter.event;
+    this.onDidMeasureLatency = this.latencyEmitter.event;
   }
 
   // ---- State ----
@@ -286,6 +291,7 @@ export class InstamrktClient implements Disposable {
     this.eventEmitter.dispose();
     this.protocolErrorEmitter.dispose();
     this.reconnectEmitter.dispose();
+    this.latencyEmitter.dispose();
   }
 
   private startAttempt(): Promise<void> {
@@ -519,7 +525,7 @@ export class InstamrktClient implements Disposable {
       const started = performance.now();
       this.send('ping', {}, ['pong']).then(
         () => {
-          this._latencyMs = performance.now() - started;
+          this.setLatency(performance.now() - started);
           if (socket === this.socket) this.scheduleKeepAlive();
         },
         (error: unknown) => {
@@ -642,10 +648,7 @@ export class InstamrktClient implements Disposable {
   ping(): Promise<number> {
     this.checkUsable();
     const started = performance.now();
-    return this.request('ping', {}, ['pong']).then(() => {
-      this._latencyMs = performance.now() - started;
-      return this._latencyMs;
-    });
+    return this.request('ping', {}, ['pong']).then(() => this.setLatency(performance.now() - started));
   }
 
   getOpcodes(): Promise<ResponseBodies['opcodes']> {
@@ -726,6 +729,12 @@ export class InstamrktClient implements Disposable {
     const game_id = nonEmptyId(params?.game_id, 'The game id');
     if (![1, 2, 3, 4].includes(params.type)) throw new InvalidArgumentError('The pool type must be 1, 2, 3 or 4.');
     return this.request('create_and_open_betting_pool', { ...params }, ['betting_pool_created'], { game_id }).then((m) => m.body);
+  }
+
+  private setLatency(ms: number): number {
+    this._latencyMs = ms;
+    this.latencyEmitter.fire(ms);
+    return ms;
   }
 
   private checkUsable(): void {
