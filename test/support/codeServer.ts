@@ -67,7 +67,7 @@ export async function serveCodeServer(install: CodeServerInstall, options: Serve
   }
   return {
     port: options.port,
-    url: `http://127.0.0.1:${options.port}/?folder=${encodeURIComponent(options.folder)}`,
+    url: `http://127.0.0.1:${options.port}/?folder=${encodeURIComponent(options.folder).replace(/%2F/g, '/')}`,
     child,
     stop: () => child.stop(),
   };

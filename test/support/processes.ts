@@ -18,7 +18,15 @@ export interface Child {
 }
 
 const live = new Set<Child>();
+const shutdownHooks: (() => Promise<void>)[] = [];
 let handlersInstalled = false;
+let stopping = false;
+
+/** Runs `hook` first when a signal stops the harness (e.g. an orderly teardown that also checks ports). */
+export function onShutdown(hook: () => Promise<void>): void {
+  installHandlers();
+  shutdownHooks.push(hook);
+}
 
 export interface StartOptions extends Omit<SpawnOptions, 'detached' | 'stdio'> {
   /** Also append the output to this file. */
@@ -131,12 +139,26 @@ function installHandlers(): void {
   process.on('exit', () => {
     for (const child of live) killGroup(child.process, 'SIGKILL');
   });
+  // `on`, not `once`: Ctrl+C under `npm run` delivers SIGINT twice (from the
+  // terminal and forwarded by npm); a second default SIGINT would kill us
+  // before our detached children are stopped.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
       console.error(`\n${signal}: stopping ${liveChildren().join(', ') || 'nothing'}`);
-      void stopAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+      const hooks = shutdownHooks.splice(0).reverse();
+      void (async () => {
+        for (const hook of hooks) await hook().catch((err: unknown) => console.error(String(err)));
+        await stopAll();
+      })().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
     });
   }
+}
+
+/** True once a signal has started stopping the harness (children exiting then is expected). */
+export function isShuttingDown(): boolean {
+  return stopping;
 }
 
 /** A free TCP port on 127.0.0.1 (the kernel picks it; closed again before returning). */
