@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { Emulator, startEmulator } from '../../src/emulator/server';
 import { handshakeDigest } from '../../src/protocol/handshake';
-import { RawClient, expectRefusedUpgrade, freshNonce, handshakeUrl, login } from './support/rawClient';
+import { RawClient, expectRefusedUpgrade, fetchXsrf, freshNonce, handshakeUrl, login } from './support/rawClient';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -133,6 +133,15 @@ describe('emulator handshake and logon', () => {
       assert.equal(reply.res, 110);
       assert.equal(typeof reply.text, 'string');
       assert.ok((reply.text as string).length > 0);
+    });
+
+    it('answers 110 when the session was logged out after the socket opened', async () => {
+      const session = await login(emu.url, 'demo', 'demo');
+      const c = await open(handshakeUrl(emu.wsUrl, session));
+      const xsrf = await fetchXsrf(emu.url);
+      const out = await fetch(`${emu.url}/r/logout/`, { method: 'POST', headers: { Cookie: `_xsrf=${xsrf}; user_session_key=${session.key}`, 'X-XSRFToken': xsrf } });
+      assert.equal(out.status, 200);
+      assert.equal((await c.request(100)).res, 110);
     });
 
     it('refuses privileged calls before logon with 666 "You must log on first." and still answers ping', async () => {
