@@ -190,10 +190,19 @@ describe('InstamrktClient ⇄ emulator', () => {
       const player = await pool.connected('player', 'player');
       const sourceId = await demoSource(admin);
       const active = await admin.listGamesForSource(sourceId);
+      // The admin watches the first game: the player's join reaches it as a 470 broadcast.
+      await admin.joinGame(active[0].game_id);
+      const joined = nextEvent(admin.onEvent, (e) => e.name === 'user_joined_game', 'the 470 broadcast');
       for (const g of active) await player.joinGame(g.game_id);
+      const join = await joined;
+      assert.deepEqual(join.body, { game_id: active[0].game_id, user_id: '1002' });
       const events: ServerMessage[] = [];
       player.onEvent((e) => events.push(e));
+      const adminEvents: ServerMessage[] = [];
+      admin.onEvent((e) => adminEvents.push(e));
       await admin.closeGameSource(sourceId);
+      // On the admin's own connection the cascade comes before the 336 reply: already delivered as events, not taken as the reply.
+      assert.ok(adminEvents.some((e) => e.name === 'game_closed' && (e.body as { game_id: string }).game_id === active[0].game_id));
       await waitFor(() => events.filter((e) => e.name === 'game_closed').length === active.length, 'a 341 per joined game');
       const resolutions = events.filter((e) => e.name === 'bet_pool_resolved' || e.name === 'bet_pool_expired');
       assert.equal(resolutions.length, 2, 'the demo final has two pools');

@@ -81,6 +81,13 @@ describe('InstamrktClient (scripted server)', () => {
       }
     });
 
+    it('skips get_opcodes when fetchOpcodes is false', async () => {
+      const client = makeClient({ fetchOpcodes: false });
+      await client.connect();
+      assert.equal(client.state, 'connected');
+      assert.deepEqual(server.received.map((r) => r.op), [100]);
+    });
+
     it('counts logon 112 (already logged on) as success', async () => {
       server.logonRes = 112;
       const client = makeClient();
