@@ -580,7 +580,16 @@ export class InstamrktClient implements Disposable {
       };
       entry.timer = setTimeout(() => {
         entry.timer = undefined;
-        if (this.removePending(entry)) reject(new RequestTimeoutError(opName, this.opts.requestTimeoutMs));
+        if (!this.removePending(entry)) return;
+        reject(new RequestTimeoutError(opName, this.opts.requestTimeoutMs));
+        // Replies carry no request id: a late reply (or late 666) to this request would be
+        // taken for a later one's. Once connected, nothing on this socket can be trusted
+        // any more, so end it; pending requests fail as "outcome unknown" and lists are re-read
+        // after reconnecting. (During the handshake, get_opcodes has its documented fallback.)
+        if (this._state === 'connected' && socket === this.socket) {
+          this.lostReason ??= opName === 'ping' ? 'no answer to the keep-alive ping' : `no reply to ${opName} in time; later replies could no longer be matched`;
+          socket.terminate();
+        }
       }, this.opts.requestTimeoutMs);
       this.pending.push(entry);
       this.log('trace', `→ ${opName}`);

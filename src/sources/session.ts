@@ -341,6 +341,9 @@ export class Session {
       client.onEvent((msg) => {
         if (generation === this.generation) this.events.fire(msg);
       }),
+      client.onDidMeasureLatency((latencyMs) => {
+        if (generation === this.generation && this.status.kind === 'connected') this.setStatus({ kind: 'connected', latencyMs });
+      }),
     ];
     return generation;
   }
@@ -368,11 +371,8 @@ export class Session {
         this.lastError = undefined;
         this.setStatus({ kind: 'connected', latencyMs: client.latencyMs });
         this.connected.fire(client);
-        // Measure latency at once rather than at the first keep-alive.
-        client.ping().then(
-          () => this.refreshLatency(),
-          () => undefined,
-        );
+        // Measure latency at once rather than at the first keep-alive (the result arrives through onDidMeasureLatency).
+        client.ping().catch(() => undefined);
         break;
       case 'disconnected':
         if (ev.previous === 'connected') this.lost.fire();
@@ -385,11 +385,6 @@ export class Session {
         }
         break;
     }
-  }
-
-  /** Latency changed (after a keep-alive ping): update the connected status. */
-  refreshLatency(): void {
-    if (this.status.kind === 'connected' && this.client) this.setStatus({ kind: 'connected', latencyMs: this.client.latencyMs });
   }
 
   private setStatus(status: ConnectionStatus): void {

@@ -225,18 +225,29 @@ describe('InstamrktClient (scripted server)', () => {
       assert.equal(sent?.body.description, '😀'.repeat(512));
     });
 
-    it('time out one by one with RequestTimeoutError; the entry is removed and the client stays usable', async () => {
-      server.handler = (r) => r.op === 611; // swallowed: never answered
-      const client = makeClient({ requestTimeoutMs: 150 });
+    it('time out with RequestTimeoutError, then end the connection so no late reply can be taken for another request', async () => {
+      // 611 is never answered on the first connection, answered on later ones.
+      server.handler = (r, s) => {
+        if (r.op !== 611) return false;
+        if (r.connection > 1) send(s, 621, { sources: [{ id: 's1', name: 'one' }] });
+        return true;
+      };
+      const client = makeClient({ requestTimeoutMs: 150, reconnect: { initialDelayMs: 10, maxDelayMs: 10 } });
       await client.connect();
       const started = Date.now();
-      const err = await client.listGameSources().then(() => undefined, (e: unknown) => e);
+      const first = client.listGameSources().then(() => undefined, (e: unknown) => e);
+      await waitFor(() => server.received.filter((r) => r.op === 611).length === 1, 'the first request to arrive');
+      const second = client.listGameSources().then(() => undefined, (e: unknown) => e);
+      const err = await first;
       assert.ok(err instanceof RequestTimeoutError, String(err));
       assert.equal(err.opName, 'list_game_sources_i_am_admin_of');
       assert.ok(Date.now() - started >= 140);
+      const other = await second;
+      assert.ok(other instanceof ConnectionLostError, `a request pending on the abandoned socket fails as outcome unknown, not ${String(other)}`);
       assert.equal(client.pendingCount, 0);
-      assert.equal(client.state, 'connected');
-      assert.ok((await client.ping()) >= 0);
+      await waitFor(() => client.state === 'connected' && server.accepted === 2, 'the client to reconnect');
+      assert.deepEqual((await client.listGameSources()).map((x) => x.id), ['s1']);
+      assert.equal(server.received.filter((r) => r.op === 611).length, 3, 'nothing was re-sent: two on the first socket, one on the new');
     });
 
     it('route a 666 to the oldest pending request only', async () => {
