@@ -1,5 +1,6 @@
 // Readers for the fields of a client request. Each returns the typed value or
 // throws a BadRequest whose message is the 666 `text`, naming the field.
+import { characterCount } from '../protocol/limits';
 
 /** Thrown by handlers; the message becomes the `text` of a 666 reply. */
 export class BadRequest extends Error {}
@@ -11,10 +12,6 @@ export function clip(text: string, max = 64): string {
   return text.length <= max ? text : `${text.slice(0, max)}…`;
 }
 
-/** Length in characters (code points), as a person counts them: an emoji is one, not two UTF-16 units. */
-export function charCount(text: string): number {
-  return Array.from(text).length;
-}
 
 function missing(key: string): never {
   throw new BadRequest(`Field "${key}" is required.`);
@@ -28,7 +25,7 @@ export function requiredString(req: RequestBody, key: string, maxLength = 255): 
   if (!present(req, key)) missing(key);
   const v = req[key];
   if (typeof v !== 'string') throw new BadRequest(`Field "${key}" must be a string.`);
-  if (v.length > maxLength && charCount(v) > maxLength) throw new BadRequest(`Field "${key}" must be at most ${maxLength} characters.`);
+  if (v.length > maxLength && characterCount(v) > maxLength) throw new BadRequest(`Field "${key}" must be at most ${maxLength} characters.`);
   return v;
 }
 
@@ -36,7 +33,7 @@ export function requiredString(req: RequestBody, key: string, maxLength = 255): 
 export function requiredName(req: RequestBody, key: string, maxLength = 255): string {
   const v = requiredString(req, key, Number.MAX_SAFE_INTEGER).trim();
   if (v === '') throw new BadRequest(`Field "${key}" must not be empty.`);
-  if (v.length > maxLength && charCount(v) > maxLength) throw new BadRequest(`Field "${key}" must be at most ${maxLength} characters.`);
+  if (v.length > maxLength && characterCount(v) > maxLength) throw new BadRequest(`Field "${key}" must be at most ${maxLength} characters.`);
   return v;
 }
 

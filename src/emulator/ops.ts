@@ -34,6 +34,7 @@ import {
 import { EmulatorState, GameRecord, PoolType } from './state';
 import { StateSaver } from './stateFile';
 import { buildTargetTree } from './targets';
+import { MAX_DESCRIPTION_LENGTH, MAX_SOURCE_NAME_LENGTH } from '../protocol/limits';
 
 const OP = DEFAULT_OPS;
 const R = DEFAULT_RESPONSES;
@@ -121,8 +122,8 @@ const handlers = new Map<number, Handler>([
   [
     OP.open_game_source,
     (call) => {
-      const name = requiredName(call.req, 'source_name', 255);
-      const description = optionalString(call.req, 'description', 512) ?? '';
+      const name = requiredName(call.req, 'source_name', MAX_SOURCE_NAME_LENGTH);
+      const description = optionalString(call.req, 'description', MAX_DESCRIPTION_LENGTH) ?? '';
       const source = openSource(call.env.state, currentUser(call), name, description, call.now);
       return reply(call, R.game_source_opened, { source_id: source.id }, true);
     },

@@ -27,6 +27,7 @@ import {
   UpcomingGame,
 } from './messages';
 import { Disposable, Emitter, Event } from './events';
+import { characterCount, MAX_DESCRIPTION_LENGTH } from './limits';
 import { backoffDelay, BackoffOptions, backoffProblem, DEFAULT_BACKOFF } from './backoff';
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected';
@@ -108,7 +109,6 @@ export interface CreatePoolParams {
   type: 1 | 2 | 3 | 4;
 }
 
-export const MAX_DESCRIPTION_CHARS = 512;
 
 interface Pending {
   readonly opName: OpName;
@@ -675,9 +675,8 @@ export class InstamrktClient implements Disposable {
     const params: Record<string, unknown> = { source_name: name.trim() };
     if (description !== undefined) {
       if (typeof description !== 'string') throw new InvalidArgumentError('The description must be text.');
-      // Characters, not UTF-16 units: an emoji is one character to the user.
-      const length = Array.from(description).length;
-      if (length > MAX_DESCRIPTION_CHARS) throw new InvalidArgumentError(`The description is ${length} characters long; at most ${MAX_DESCRIPTION_CHARS} are allowed.`);
+      const length = characterCount(description);
+      if (length > MAX_DESCRIPTION_LENGTH) throw new InvalidArgumentError(`The description is ${length} characters long; at most ${MAX_DESCRIPTION_LENGTH} are allowed.`);
       if (description !== '') params.description = description;
     }
     return this.request('open_game_source', params, ['game_source_opened']).then((m) => m.body.source_id);

@@ -1,24 +1,26 @@
 // Everything the extension asks the user: source name and description inputs,
 // and the one confirmation every close path goes through.
 import * as vscode from 'vscode';
-import { MAX_DESCRIPTION_LENGTH, MAX_SOURCE_NAME_LENGTH } from '../protocol/limits';
+import { characterCount, MAX_DESCRIPTION_LENGTH, MAX_SOURCE_NAME_LENGTH } from '../protocol/limits';
 import type { CloseConfirmation } from '../config';
 
 export function validateSourceName(value: string): string | undefined {
   const name = value.trim();
   if (!name) return vscode.l10n.t('A source name is required.');
-  if (name.length > MAX_SOURCE_NAME_LENGTH) return vscode.l10n.t('The name is {0} characters long; at most {1} are allowed.', name.length, MAX_SOURCE_NAME_LENGTH);
+  const length = characterCount(name);
+  if (length > MAX_SOURCE_NAME_LENGTH) return vscode.l10n.t('The name is {0} characters long; at most {1} are allowed.', length, MAX_SOURCE_NAME_LENGTH);
   return undefined;
 }
 
 export function validateDescription(value: string): vscode.InputBoxValidationMessage {
-  if (value.length > MAX_DESCRIPTION_LENGTH) {
+  const length = characterCount(value);
+  if (length > MAX_DESCRIPTION_LENGTH) {
     return {
-      message: vscode.l10n.t('{0}/{1} characters — {2} too many.', value.length, MAX_DESCRIPTION_LENGTH, value.length - MAX_DESCRIPTION_LENGTH),
+      message: vscode.l10n.t('{0}/{1} characters — {2} too many.', length, MAX_DESCRIPTION_LENGTH, length - MAX_DESCRIPTION_LENGTH),
       severity: vscode.InputBoxValidationSeverity.Error,
     };
   }
-  return { message: vscode.l10n.t('{0}/{1} characters (optional)', value.length, MAX_DESCRIPTION_LENGTH), severity: vscode.InputBoxValidationSeverity.Info };
+  return { message: vscode.l10n.t('{0}/{1} characters (optional)', length, MAX_DESCRIPTION_LENGTH), severity: vscode.InputBoxValidationSeverity.Info };
 }
 
 /** Asks for a new source's name and description; undefined if the user cancels either. */
