@@ -68,8 +68,18 @@ export class Workbench {
     return ((await this.quickInput.locator('.quick-input-message').textContent()) ?? '').trim();
   }
 
+  /**
+   * Waits until the quick input's title, placeholder, prompt or message matches.
+   * VS Code shows an input box's prompt in the message line, so a validation
+   * message hides the prompt: check the prompt before typing, not after.
+   */
   async waitForQuickInputText(expected: string | RegExp, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
-    await waitUntil(`the quick input to show ${String(expected)}`, timeoutMs, async () => matches(await this.quickInputText(), expected), async () => `it shows: ${await this.quickInputText()}`);
+    await waitUntil(
+      `the quick input to show ${String(expected)}`,
+      timeoutMs,
+      async () => matches(await this.quickInputText(), expected),
+      async () => `it shows: ${(await this.quickInputText()).replace(/\n/g, ' | ')} (a validation message replaces the prompt)`,
+    );
   }
 
   /** Labels of the rows of the open quick pick. */
@@ -240,35 +250,49 @@ export class Workbench {
 
   // ---- status bar, notifications, panel -----------------------------------
 
-  /** Status bar entries (their accessible labels, or their text when unlabelled). */
+  /** Status bar entries as shown: their visible text (a codicon adds no text). */
   async statusBarItems(): Promise<string[]> {
-    const items = this.page.locator('.statusbar .statusbar-item');
-    const texts = await items.evaluateAll((elements) => elements.map((el) => (el.querySelector('[aria-label]')?.getAttribute('aria-label') ?? el.textContent ?? '').trim()));
-    return texts.filter((text) => text !== '');
+    return (await this.readStatusBar()).map((item) => item.text).filter((text) => text !== '');
   }
 
-  /** The status bar entry whose text or accessible label matches. */
+  /** Status bar entries' accessible labels (what a screen reader says; VS Code falls back to the text). */
+  async statusBarLabels(): Promise<string[]> {
+    return (await this.readStatusBar()).map((item) => item.label).filter((label) => label !== '');
+  }
+
+  /** The status bar entry whose visible text matches. */
   statusBarItem(text: string | RegExp): Locator {
-    const items = this.page.locator('.statusbar .statusbar-item');
-    if (typeof text === 'string') {
-      return items.filter({ has: this.page.locator(`[aria-label*="${cssString(text)}"]`) }).or(items.filter({ hasText: text })).first();
-    }
-    return items.filter({ hasText: text }).first();
+    return this.page.locator('.statusbar .statusbar-item').filter({ hasText: text }).first();
   }
 
-  /** Waits until some status bar entry matches `expected` (text or accessible label); returns its text. */
+  /**
+   * Waits until a status bar entry's visible text or accessible label matches
+   * `expected`; returns whichever matched (the text when both do).
+   */
   async waitForStatusBar(expected: string | RegExp, timeoutMs = UI_TIMEOUT_MS): Promise<string> {
     let found = '';
+    let items: { text: string; label: string }[] = [];
     await waitUntil(
       `a status bar item matching ${String(expected)}`,
       timeoutMs,
       async () => {
-        found = (await this.statusBarItems()).find((text) => matches(text, expected)) ?? '';
-        return found !== '';
+        items = await this.readStatusBar();
+        const item = items.find((entry) => matches(entry.text, expected) || matches(entry.label, expected));
+        found = item ? (matches(item.text, expected) ? item.text : item.label) : '';
+        return item !== undefined;
       },
-      async () => `items: ${(await this.statusBarItems()).join(' | ')}`,
+      async () => `items (text / label): ${items.map((item) => `${item.text} / ${item.label}`).join(' | ')}`,
     );
     return found;
+  }
+
+  private async readStatusBar(): Promise<{ text: string; label: string }[]> {
+    return this.page.locator('.statusbar .statusbar-item').evaluateAll((elements) =>
+      elements.map((el) => ({
+        text: (el.textContent ?? '').replace(/\s+/g, ' ').trim(),
+        label: (el.querySelector('[aria-label]')?.getAttribute('aria-label') ?? '').trim(),
+      })),
+    );
   }
 
   /** Waits for a notification toast containing `text`; returns its full message. */

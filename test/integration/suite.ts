@@ -3,6 +3,10 @@
 // and collects results the launcher can report: counts, every failure's
 // title, message and stack, and one line per test.
 import Mocha from 'mocha';
+import { findSourceMap } from 'node:module';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { testConfig } from './config';
 
 export type TestLoader = (beforeFile: (file: string) => void) => void;
 
@@ -75,10 +79,37 @@ export function runSuite(loadTests: TestLoader, onLine: (line: string) => void, 
 
 function describeError(err: unknown): { message: string; stack: string } {
   if (err instanceof Error) {
-    const stack = (err.stack ?? '').split('\n').filter((line) => line.trimStart().startsWith('at ')).join('\n');
+    const stack = (err.stack ?? '')
+      .split('\n')
+      .filter((line) => line.trimStart().startsWith('at '))
+      .map(toSourceFrame)
+      .join('\n');
     return { message: `${err.name}: ${err.message}`, stack };
   }
   return { message: String(err), stack: '' };
+}
+
+/**
+ * VS Code's extension host formats stacks itself, past Node's source-map
+ * support: map bundle positions back to the .ts sources here (the runner
+ * enables source maps before loading the bundle, so Node has the map).
+ */
+function toSourceFrame(frame: string): string {
+  // Mocha shortens paths under the working directory: resolve them back.
+  return frame.replace(/([^\s()]+\.js):(\d+):(\d+)/, (whole, file: string, line: string, column: string) => {
+    const entry = findSourceMap(path.resolve(file))?.findEntry(Number(line) - 1, Number(column) - 1);
+    if (!entry || !('originalSource' in entry) || !entry.originalSource) return whole;
+    const source = entry.originalSource.startsWith('file:') ? fileURLToPath(entry.originalSource) : path.resolve(path.dirname(path.resolve(file)), entry.originalSource);
+    return `${path.relative(repoRootOrCwd(), source)}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+  });
+}
+
+function repoRootOrCwd(): string {
+  try {
+    return testConfig().repoRoot;
+  } catch {
+    return process.cwd();
+  }
 }
 
 function indent(text: string, prefix: string): string {

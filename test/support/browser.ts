@@ -17,7 +17,8 @@ export async function launchBrowser(): Promise<Browser> {
 
 /** Opens `url` and resolves once the workbench has rendered. */
 export async function openWorkbench(browser: Browser, url: string, timeoutMs = 90_000): Promise<Page> {
-  const context = await browser.newContext({ viewport: VIEWPORT });
+  // The workbench's clipboard (vscode.env.clipboard) is the browser's: without these it waits forever.
+  const context = await browser.newContext({ viewport: VIEWPORT, permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
   await page.goto(url, { timeout: timeoutMs });
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: timeoutMs });

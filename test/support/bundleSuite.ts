@@ -6,6 +6,7 @@
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { repoRoot } from './paths';
 
 export interface SuiteBundleOptions {
@@ -49,6 +50,8 @@ export async function bundleSuite(options: SuiteBundleOptions): Promise<string[]
     format: 'cjs',
     sourcemap: 'inline',
     sourcesContent: false,
+    // Absolute source paths: the bundle is installed elsewhere (an extensions folder) than where it was built.
+    sourceRoot: `${pathToFileURL(path.dirname(options.outfile)).href}/`,
     packages: options.bundleDependencies ? undefined : 'external',
     external: ['bufferutil', 'utf-8-validate', ...(options.external ?? [])],
     define: options.define,

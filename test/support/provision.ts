@@ -28,7 +28,7 @@ function describe(): CodeServerInstall {
   return {
     node: path.join(bin, 'node'),
     entry: path.join(installDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
-    env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` },
+    env: { ...withoutNpmVariables(process.env), PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` },
     version: CODE_SERVER_VERSION,
   };
 }
@@ -58,7 +58,7 @@ export async function ensureCodeServer(log: (line: string) => void = console.log
     const logFile = path.join(cacheDir, `code-server-${CODE_SERVER_VERSION}.install.log`);
     fs.writeFileSync(logFile, '');
 
-    await npmInstall([`node@${NODE_FOR_CODE_SERVER}`], process.env, logFile);
+    await npmInstall([`node@${NODE_FOR_CODE_SERVER}`], withoutNpmVariables(process.env), logFile);
     const install = describe();
     checkNodeVersion(install);
     const nodeDir = makeNodeDir();
@@ -72,6 +72,20 @@ export async function ensureCodeServer(log: (line: string) => void = console.log
     log(`code-server provisioned in ${Math.round((Date.now() - started) / 1000)} s`);
   });
   return describe();
+}
+
+/**
+ * Under `npm test` / `npm start` the environment carries the outer npm's
+ * settings (npm_config_user_agent names Node 20, npm_node_execpath…); the
+ * nested installs must not inherit them: code-server's postinstall reads the
+ * Node version from npm_config_user_agent and refuses anything but 24.
+ */
+function withoutNpmVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const clean: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (!/^npm_/i.test(key) && key !== 'NODE' && key !== 'INIT_CWD') clean[key] = value;
+  }
+  return clean;
 }
 
 function checkNodeVersion(install: CodeServerInstall): void {
