@@ -80,6 +80,9 @@ async function waitForResults(harness: Harness, progressFile: string, resultsFil
     printNewLines();
     const status = harness.codeServer.child.process.exitCode ?? harness.codeServer.child.process.signalCode;
     if (status !== null) throw new Error(`code-server exited (${status}) while the suite ran:\n${harness.codeServer.child.tail()}`);
+    // code-server logs this when the extension host dies (crash, or process.exit in a test).
+    const crash = /Extension Host Process exited with code: .*/.exec(harness.codeServer.child.tail(200));
+    if (crash) throw new Error(`the extension host crashed (${crash[0]})`);
     return fs.existsSync(resultsFile) ? resultsFile : undefined;
   }).catch((err: unknown) => {
     const state = fs.existsSync(progressFile)
