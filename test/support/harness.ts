@@ -185,7 +185,20 @@ function makeRunDir(kind: string): string {
     .readdirSync(runsDir)
     .map((name) => path.join(runsDir, name))
     .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)
-    .slice(KEEP_RUNS);
+    .slice(KEEP_RUNS)
+    // A run whose process still lives (a long `npm start`, a parallel test run) keeps its folder.
+    .filter((dir) => !ownerAlive(dir));
   for (const dir of old) fs.rmSync(dir, { recursive: true, force: true });
   return runDir;
+}
+
+function ownerAlive(runDir: string): boolean {
+  const pid = Number(/-(\d+)$/.exec(runDir)?.[1]);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
