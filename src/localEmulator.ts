@@ -2,6 +2,8 @@
 // neither block nor crash the extension host. One per window; starting it
 // again while it runs reuses it.
 import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Emitter } from './protocol/events';
 
 const READY = /Instamrkt emulator listening on (http:\/\/\S+)/;
@@ -51,6 +53,8 @@ export class LocalEmulator {
       const args = ['--host', '127.0.0.1', '--port', '0', '--seed', 'demo', '--state', this.statePath];
       let child: ChildProcess;
       try {
+        // The extension's global storage folder does not exist on a fresh profile.
+        mkdirSync(dirname(this.statePath), { recursive: true });
         child = fork(this.scriptPath, args, {
           silent: true,
           execArgv: [],
@@ -66,6 +70,7 @@ export class LocalEmulator {
       let out = '';
       let errText = '';
       let settled = false;
+      let ready = false;
       const timer = setTimeout(() => fail(`it did not report ready within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
       const fail = (why: string) => {
         if (settled) return;
@@ -83,6 +88,7 @@ export class LocalEmulator {
         const m = READY.exec(out);
         if (m) {
           settled = true;
+          ready = true;
           clearTimeout(timer);
           const httpUrl = m[1];
           resolve({ httpUrl, wsUrl: httpUrl.replace(/^http:/, 'ws:'), pid: child.pid });
@@ -100,7 +106,8 @@ export class LocalEmulator {
           this.running = undefined;
         }
         fail(`it exited (code ${code ?? 'none'}${signal ? `, signal ${signal}` : ''})`);
-        this.exited.fire({ code, signal, expected: this.stopping });
+        // An exit before it was ready is the start's failure, already reported by start().
+        if (ready) this.exited.fire({ code, signal, expected: this.stopping });
       });
     });
   }
