@@ -40,7 +40,15 @@ const wsClientOnly = {
 };
 
 const builds = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: [...common.external, 'vscode'], plugins: [wsClientOnly] },
+  {
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: [...common.external, 'vscode'],
+    plugins: [wsClientOnly],
+    // Marks when the bundle starts executing, so activate() can log how long loading took.
+    banner: { js: 'globalThis.__instamrktLoadStart = performance.now();' },
+  },
   { ...common, entryPoints: ['src/emulator/main.ts'], outfile: 'dist/emulator.js' },
 ];
 

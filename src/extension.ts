@@ -28,6 +28,7 @@ export interface InstamrktApi {
 }
 
 export function activate(context: vscode.ExtensionContext): InstamrktApi {
+  const activateStart = performance.now();
   const redactor = new Redactor();
   const log = new Log(redactor);
   const config = new Config();
@@ -110,6 +111,11 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
   );
 
   onStatus();
+  const loadStart = (globalThis as { __instamrktLoadStart?: number }).__instamrktLoadStart;
+  const done = performance.now();
+  log
+    .named('activation')
+    .info(`Activated in ${(done - (loadStart ?? activateStart)).toFixed(1)} ms (bundle evaluation ${loadStart === undefined ? '?' : (activateStart - loadStart).toFixed(1)} ms, activate() ${(done - activateStart).toFixed(1)} ms)`);
   session.start(config.autoConnect).catch((err) => {
     log.named('connection').error(err instanceof Error ? err : String(err));
     void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
