@@ -6,6 +6,8 @@ import { repoRoot } from './paths';
 
 export interface EmulatorOptions {
   seed: 'demo' | 'empty';
+  /** The built CLI to run; default dist/emulator.js of the repository. */
+  script?: string;
   /** Where the emulator keeps its state between runs. */
   stateFile: string;
   /** 0 (default) lets the kernel pick a free port. */
@@ -28,7 +30,7 @@ export interface RunningEmulator {
 export const emulatorScript = path.join(repoRoot, 'dist', 'emulator.js');
 
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
-  const args = [emulatorScript, '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--seed', options.seed, '--state', options.stateFile];
+  const args = [options.script ?? emulatorScript, '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--seed', options.seed, '--state', options.stateFile];
   const child = startChild('emulator', process.execPath, args, { cwd: repoRoot, logFile: options.logFile, echo: options.echo });
   const match = await waitForOutput(child, /Instamrkt emulator listening on (http:\/\/([\d.]+):(\d+))/, 20_000).catch(async (err: unknown) => {
     await child.stop();

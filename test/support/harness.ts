@@ -50,6 +50,8 @@ export interface Harness {
   /** The folder the workbench has open (fresh, untrusted). */
   readonly workspaceDir: string;
   readonly vsix: string;
+  /** The emulator CLI built for this run (start another one with startEmulator({ script: … })). */
+  readonly emulatorScript: string;
   readonly emulator: RunningEmulator;
   readonly codeServer: RunningCodeServer;
   readonly browser?: Browser;
@@ -95,12 +97,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
 
   try {
     const provisioned = timed('provision code-server', () => ensureCodeServer(log));
-    // Build first: the emulator runs from dist/emulator.js.
-    await timed('build extension', () => buildExtension());
-    const packaged = timed('package VSIX', () => packageVsix(path.join(runDir, 'instamrkt-game-sources.vsix')));
+    // Build first: the emulator runs from the build's dist/emulator.js.
+    const build = await timed('build extension', () => buildExtension(path.join(runDir, 'extension')));
+    const packaged = timed('package VSIX', () => packageVsix(path.join(runDir, 'instamrkt-game-sources.vsix'), build.dir));
     const extras = options.extraExtensions ? timed('build extra extensions', () => options.extraExtensions!(runDir)) : Promise.resolve([]);
     const emulator = await timed('start emulator', () =>
-      startEmulator({ seed: options.seed ?? 'demo', stateFile: options.emulatorStateFile ?? path.join(runDir, 'emulator-state.json'), logFile: path.join(runDir, 'emulator.log'), echo: options.echo }),
+      startEmulator({ seed: options.seed ?? 'demo', script: build.emulatorScript, stateFile: options.emulatorStateFile ?? path.join(runDir, 'emulator-state.json'), logFile: path.join(runDir, 'emulator.log'), echo: options.echo }),
     );
     stoppers.push(() => emulator.stop());
     ports.push(emulator.port);
@@ -150,6 +152,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       extensionsDir,
       workspaceDir,
       vsix,
+      emulatorScript: build.emulatorScript,
       emulator,
       codeServer,
       browser,

@@ -1,5 +1,8 @@
 // Builds the extension from the current tree and packages it as a VSIX with
-// @vscode/vsce, exactly as it would be published (production bundle).
+// @vscode/vsce, exactly as it would be published (production bundle). The
+// build happens in a staging folder of the run, not in the shared dist/:
+// another build started meanwhile (a watcher, a colleague's test run) must
+// not change what this run packages and tests.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startChild } from './processes';
@@ -12,13 +15,34 @@ export async function runNode(name: string, args: readonly string[], cwd = repoR
   if (code !== 0) throw new Error(`${name} failed (exit ${code}):\n${child.tail(40)}`);
 }
 
-/** `node esbuild.mjs --production`: dist/extension.js and dist/emulator.js. */
-export async function buildExtension(): Promise<void> {
-  await runNode('esbuild', [path.join(repoRoot, 'esbuild.mjs'), '--production']);
+/** What the VSIX may contain besides dist/ (the .vscodeignore allowlist decides), and the build script. */
+const COPIED = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'LICENSE.md', 'LICENSE.txt', '.vscodeignore', 'esbuild.mjs', 'media', 'l10n'];
+/** Linked, not copied: the build reads them, the VSIX never contains them (vsce does not follow links). */
+const LINKED = ['src', 'node_modules'];
+
+export interface StagedBuild {
+  /** Folder with the manifest, docs, media and a fresh production dist/. */
+  readonly dir: string;
+  /** The emulator built with it. */
+  readonly emulatorScript: string;
 }
 
-/** Packages `extensionDir` (default: the repository) into `outFile` with vsce; returns outFile. */
-export async function packageVsix(outFile: string, extensionDir = repoRoot): Promise<string> {
+/** `node esbuild.mjs --production` in a staging copy of the extension's files. */
+export async function buildExtension(stageDir: string): Promise<StagedBuild> {
+  fs.rmSync(stageDir, { recursive: true, force: true });
+  fs.mkdirSync(stageDir, { recursive: true });
+  const names = [...COPIED, ...fs.readdirSync(repoRoot).filter((name) => /^package\.nls(\..+)?\.json$/.test(name))];
+  for (const name of names) {
+    const from = path.join(repoRoot, name);
+    if (fs.existsSync(from)) fs.cpSync(from, path.join(stageDir, name), { recursive: true });
+  }
+  for (const name of LINKED) fs.symlinkSync(path.join(repoRoot, name), path.join(stageDir, name));
+  await runNode('esbuild', [path.join(stageDir, 'esbuild.mjs'), '--production'], stageDir);
+  return { dir: stageDir, emulatorScript: path.join(stageDir, 'dist', 'emulator.js') };
+}
+
+/** Packages `extensionDir` into `outFile` with vsce; returns outFile. */
+export async function packageVsix(outFile: string, extensionDir: string): Promise<string> {
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
   // The extension is bundled by esbuild: no node_modules in the package.
