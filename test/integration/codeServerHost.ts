@@ -18,6 +18,8 @@ interface RunFile {
   readonly progressFile: string;
   /** Written once, atomically, when the suite ends. */
   readonly resultsFile: string;
+  /** Only tests whose full title matches (mocha's grep). */
+  readonly grep?: string;
 }
 
 /** What the runner writes to resultsFile. */
@@ -46,7 +48,7 @@ async function runAndReport(loadTests: TestLoader): Promise<void> {
     setTestConfig(parseTestConfig(run.config, INSTAMRKT_RUN_FILE));
     const progressFile = run.progressFile;
     fs.writeFileSync(progressFile, '');
-    const results = await runSuite(loadTests, (line) => fs.appendFileSync(progressFile, `${line}\n`));
+    const results = await runSuite(loadTests, (line) => fs.appendFileSync(progressFile, `${line}\n`), { grep: run.grep });
     writeAtomically(run.resultsFile, { results });
   } catch (err) {
     const message = err instanceof Error ? (err.stack ?? err.message) : String(err);

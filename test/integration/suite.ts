@@ -29,8 +29,8 @@ export interface SuiteResults {
 const { EVENT_SUITE_BEGIN, EVENT_SUITE_END, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
 
 /** Runs the tests `loadTests` registers; `onLine` sees each report line as it happens. */
-export function runSuite(loadTests: TestLoader, onLine: (line: string) => void, timeoutMs = 30_000): Promise<SuiteResults> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: timeoutMs, color: false, reporter: SilentReporter });
+export function runSuite(loadTests: TestLoader, onLine: (line: string) => void, options: { timeoutMs?: number; grep?: string } = {}): Promise<SuiteResults> {
+  const mocha = new Mocha({ ui: 'bdd', timeout: options.timeoutMs ?? 30_000, color: false, reporter: SilentReporter, grep: options.grep });
   loadTests((file) => mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, file, mocha));
   const lines: string[] = [];
   const failureDetails: TestFailure[] = [];

@@ -12,13 +12,13 @@ type TestLoader = (beforeFile: (file: string) => void) => void;
 /** One UI test's deadline; the fixture's start-up hook sets its own. */
 const TEST_TIMEOUT_MS = 120_000;
 
-export function host(loadTests: TestLoader): { run(): Promise<number> } {
-  return { run: () => runE2e(loadTests) };
+export function host(loadTests: TestLoader): { run(grep?: string): Promise<number> } {
+  return { run: (grep) => runE2e(loadTests, grep) };
 }
 
-async function runE2e(loadTests: TestLoader): Promise<number> {
+async function runE2e(loadTests: TestLoader, grep: string | undefined): Promise<number> {
   fs.rmSync(screenshotsDir, { recursive: true, force: true });
-  const mocha = new Mocha({ ui: 'bdd', timeout: TEST_TIMEOUT_MS, reporter: 'spec', color: process.stdout.isTTY });
+  const mocha = new Mocha({ ui: 'bdd', timeout: TEST_TIMEOUT_MS, reporter: 'spec', color: process.stdout.isTTY, grep });
   loadTests((file) => mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, file, mocha));
   const stats = await new Promise<Mocha.Stats>((resolve) => {
     const runner = mocha.run(() => resolve(runner.stats ?? { passes: 0, failures: 1, pending: 0, suites: 0, tests: 0 }));

@@ -9,12 +9,14 @@ import { startHarness, type Harness } from './harness';
 import { EXTENSION_ID, repoRoot } from './paths';
 import { pollUntil, stopAll } from './processes';
 import { writeStats } from './stats';
+import { grepArgument } from './cliArgs';
 import { buildTestRunnerExtension } from './testRunnerExtension';
 
 /** From the workbench opening to the results file; override with INSTAMRKT_INTEGRATION_TIMEOUT (seconds). */
 const SUITE_DEADLINE_MS = Number(process.env.INSTAMRKT_INTEGRATION_TIMEOUT ?? 600) * 1000;
 
-export async function main(): Promise<number> {
+export async function main(argv: readonly string[] = []): Promise<number> {
+  const grep = grepArgument(argv);
   const started = Date.now();
   let harness: Harness | undefined;
   let outcome: { passed: number; failed: number; pending: number } = { passed: 0, failed: 1, pending: 0 };
@@ -42,7 +44,7 @@ export async function main(): Promise<number> {
           repoRoot,
           extensionId: EXTENSION_ID,
         };
-        fs.writeFileSync(runFile, JSON.stringify({ config, progressFile, resultsFile }, null, 2));
+        fs.writeFileSync(runFile, JSON.stringify({ config, progressFile, resultsFile, grep }, null, 2));
       },
     });
     console.log(`Harness up in ${seconds(started)} s (${harness.timings.map(([step, s]) => `${step} ${s.toFixed(1)} s`).join(', ')}); run folder ${path.relative(repoRoot, harness.runDir)}`);
