@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import Mocha from 'mocha';
 import { screenshotsDir, stopFixture } from '../e2e/fixture';
-import { liveChildren, stopAll } from './processes';
+import { isShuttingDown, liveChildren, stopAll } from './processes';
 import { writeStats } from './stats';
 
 type TestLoader = (beforeFile: (file: string) => void) => void;
@@ -23,6 +23,8 @@ async function runE2e(loadTests: TestLoader, grep: string | undefined): Promise<
   const stats = await new Promise<Mocha.Stats>((resolve) => {
     const runner = mocha.run(() => resolve(runner.stats ?? { passes: 0, failures: 1, pending: 0, suites: 0, tests: 0 }));
   });
+  // After Ctrl+C the signal handler is stopping everything and will exit.
+  if (isShuttingDown()) return new Promise<number>(() => undefined);
   let failed = stats.failures;
   try {
     await stopFixture();

@@ -10,7 +10,7 @@ import { launchBrowser, openWorkbench } from './browser';
 import { extensionHostLogTail, installExtensions, serveCodeServer, waitForExtensionHost, writeUserSettings, type RunningCodeServer } from './codeServer';
 import { startEmulator, type RunningEmulator } from './emulator';
 import { cacheDir, EXTENSION_ID } from './paths';
-import { freePort, isListening, liveChildren } from './processes';
+import { freePort, isListening, liveChildren, onShutdown } from './processes';
 import { ensureCodeServer } from './provision';
 import { buildExtension, packageVsix } from './vsix';
 
@@ -84,7 +84,10 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
 
   const stoppers: (() => Promise<void>)[] = [async () => fs.rmSync(workspaceDir, { recursive: true, force: true })];
   const ports: number[] = [];
-  const stop = async (): Promise<void> => {
+  // One teardown, however many callers (a failing start, Ctrl+C, the runner) ask for it.
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => (stopped ??= teardown());
+  const teardown = async (): Promise<void> => {
     const errors: string[] = [];
     for (const stopper of stoppers.splice(0).reverse()) {
       await stopper().catch((err: unknown) => errors.push(String(err)));
@@ -94,6 +97,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     }
     if (errors.length > 0) throw new Error(`teardown: ${errors.join('; ')} (children still running: ${liveChildren().join(', ') || 'none'})`);
   };
+
+  // Ctrl+C / SIGTERM: the same orderly teardown (browser first), then the process exits.
+  onShutdown(stop);
 
   try {
     const provisioned = timed('provision code-server', () => ensureCodeServer(log));

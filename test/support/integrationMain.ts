@@ -7,7 +7,7 @@ import type { ResultsFile } from '../integration/codeServerHost';
 import type { IntegrationConfig } from '../integration/config';
 import { startHarness, type Harness } from './harness';
 import { EXTENSION_ID, repoRoot } from './paths';
-import { pollUntil, stopAll } from './processes';
+import { isShuttingDown, pollUntil, stopAll } from './processes';
 import { writeStats } from './stats';
 import { grepArgument } from './cliArgs';
 import { buildTestRunnerExtension } from './testRunnerExtension';
@@ -52,6 +52,8 @@ export async function main(argv: readonly string[] = []): Promise<number> {
     outcome = { passed: results.passes, failed: results.failures, pending: results.pending };
     console.log(`\nIntegration (in code-server's extension host): ${results.passes} passing, ${results.failures} failing, ${results.pending} pending (${(results.durationMs / 1000).toFixed(1)} s in the host)`);
   } catch (err) {
+    // After Ctrl+C the signal handler is stopping everything and will exit.
+    if (isShuttingDown()) return new Promise<number>(() => undefined);
     console.error(`\nIntegration suite did not complete: ${err instanceof Error ? err.message : String(err)}`);
     if (harness) console.error(harness.extensionHostLogTail(40));
   } finally {
