@@ -103,10 +103,13 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
 
   try {
     const provisioned = timed('provision code-server', () => ensureCodeServer(log));
+    // Steps running in the background surface their failure where they are awaited, never as an unhandled rejection.
+    provisioned.catch(() => undefined);
     // Build first: the emulator runs from the build's dist/emulator.js.
     const build = await timed('build extension', () => buildExtension(path.join(runDir, 'extension')));
     const packaged = timed('package VSIX', () => packageVsix(path.join(runDir, 'instamrkt-game-sources.vsix'), build.dir));
     const extras = options.extraExtensions ? timed('build extra extensions', () => options.extraExtensions!(runDir)) : Promise.resolve([]);
+    for (const pending of [packaged, extras]) pending.catch(() => undefined);
     const emulator = await timed('start emulator', () =>
       startEmulator({ seed: options.seed ?? 'demo', script: build.emulatorScript, stateFile: options.emulatorStateFile ?? path.join(runDir, 'emulator-state.json'), logFile: path.join(runDir, 'emulator.log'), echo: options.echo }),
     );
