@@ -46,8 +46,9 @@ const builds = [
     outfile: 'dist/extension.js',
     external: [...common.external, 'vscode'],
     plugins: [wsClientOnly],
-    // Marks when the bundle starts executing, so activate() can log how long loading took.
+    // Mark when the bundle starts and ends executing, so activate() can log how long loading took.
     banner: { js: 'globalThis.__instamrktLoadStart = performance.now();' },
+    footer: { js: 'globalThis.__instamrktLoadEnd = performance.now();' },
   },
   { ...common, entryPoints: ['src/emulator/main.ts'], outfile: 'dist/emulator.js' },
 ];

@@ -116,7 +116,7 @@ async function closeSources(ctx: CommandContext, node: unknown, nodes: unknown):
   if (ids.length === 0) return;
 
   const targets = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the games that would be closed…') },
+    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Reading the games that would be closed…') },
     () =>
       Promise.all(
         ids.map(async (id): Promise<CloseTarget> => {

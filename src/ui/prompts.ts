@@ -58,6 +58,14 @@ function listNames(names: string[], max = 8): string {
   return shown.join('\n');
 }
 
+/** "2 active games and 1 upcoming game", leaving out a zero count. */
+export function gameCounts(active: number, upcoming: number): string {
+  const a = active === 1 ? vscode.l10n.t('1 active game') : vscode.l10n.t('{0} active games', active);
+  const u = upcoming === 1 ? vscode.l10n.t('1 upcoming game') : vscode.l10n.t('{0} upcoming games', upcoming);
+  if (active > 0 && upcoming > 0) return vscode.l10n.t('{0} and {1}', a, u);
+  return active > 0 ? a : u;
+}
+
 /** The modal's message and detail. Pure, so tests can check exactly what the user is told. */
 export function closeWarning(targets: readonly CloseTarget[]): { message: string; detail: string } {
   const active = targets.reduce((n, t) => n + (t.active?.length ?? 0), 0);
@@ -71,15 +79,7 @@ export function closeWarning(targets: readonly CloseTarget[]): { message: string
   if (targets.length > 1) parts.push(listNames(targets.map((t) => t.name)));
   const games = [...targets.flatMap((t) => t.active ?? []), ...targets.flatMap((t) => t.upcoming ?? [])];
   if (active + upcoming > 0) {
-    parts.push(
-      vscode.l10n.t(
-        'This closes {0} active game(s) and {1} upcoming game(s) and resolves all their betting pools:',
-        active,
-        upcoming,
-      ) +
-        '\n' +
-        listNames(games),
-    );
+    parts.push(vscode.l10n.t('This closes {0} and resolves all their betting pools:', gameCounts(active, upcoming)) + '\n' + listNames(games));
   } else if (unknown.length === 0) {
     parts.push(targets.length === 1 ? vscode.l10n.t('It hosts no active or upcoming games.') : vscode.l10n.t('They host no active or upcoming games.'));
   }

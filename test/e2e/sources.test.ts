@@ -62,7 +62,8 @@ describe('Game sources in the browser', function () {
     await step('name it', () => wb.answerInput(SOURCE, { prompt: /Name of the new game source/ }));
     await step('a description one character too long', () => wb.typeInInput('d'.repeat(513), { prompt: /Description/ }));
     await waitUntil('the over-long count', 10_000, async () => /513\/512 characters — 1 too many/.test(await wb.quickInputMessage()));
-    await step('a description that fits', () => wb.answerInput('Opened from the browser', { prompt: /Description/ }));
+    // While a validation message shows it replaces the prompt, so wait on the step's title.
+    await step('a description that fits', () => wb.answerInput('Opened from the browser', { prompt: /Open Game Source \(2\/2\)/ }));
     await step('confirmation with Copy ID', () => wb.waitForNotification(new RegExp(`Opened game source "${SOURCE.replace(/\./g, '\\.')}"`)));
     await step('the new source in the tree', () => wb.treeRow(VIEW, SOURCE));
     const onServer = await (await serverView()).listGameSources();
@@ -88,7 +89,7 @@ describe('Game sources in the browser', function () {
     const dialog = await wb.waitForDialog();
     keepForReadme(await screenshot('close modal'), 'screenshot-close-modal.png');
     assert.match(dialog.text, new RegExp(`Close game source "${SOURCE.replace(/\./g, '\\.')}"\\?`));
-    assert.match(dialog.text, /2 active game\(s\) and 0 upcoming game\(s\)/);
+    assert.match(dialog.text, /This closes 2 active games and resolves all their betting pools/);
     assert.match(dialog.text, /E2E Final/);
     assert.match(dialog.text, /E2E Semi/);
     assert.match(dialog.text, /cannot be undone/);

@@ -163,8 +163,17 @@ export class Workbench {
   /** Clicks a view's title-bar action by its tooltip/label (e.g. "Refresh"); shows the actions on hover first. */
   async clickViewAction(viewName: string, label: string): Promise<void> {
     const pane = this.view(viewName);
-    await pane.locator('.pane-header').hover();
-    await pane.locator(`.pane-header .actions .action-label[aria-label^="${cssString(label)}"]`).first().click({ timeout: UI_TIMEOUT_MS });
+    const header = pane.locator('.pane-header');
+    const selector = `.action-label[aria-label^="${cssString(label)}"]`;
+    // A container holding one view hides that view's header and shows its actions in the container's title bar.
+    if (await header.first().isHidden()) {
+      const title = this.page.locator('.part.sidebar .composite.title');
+      await title.hover();
+      await title.locator(`.actions-container ${selector}`).first().click({ timeout: UI_TIMEOUT_MS });
+      return;
+    }
+    await header.hover();
+    await pane.locator(`.pane-header .actions ${selector}`).first().click({ timeout: UI_TIMEOUT_MS });
   }
 
   // ---- context menus ----------------------------------------------------------

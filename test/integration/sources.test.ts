@@ -183,7 +183,8 @@ describe('Game Sources in VS Code', function () {
     assert.ok(!state.includes(knownKey), 'no session key in globalState');
     assert.ok(!/password|session_?key/i.test(state), `globalState holds only ids and names: ${state.slice(0, 200)}`);
     const log = await logText();
-    assert.ok(log.length > 0, 'the log has content');
+    assert.match(log, /\[trace\].*→ list_game_sources_i_am_admin_of/, 'trace lines (every request by op name) are in the log');
+    assert.match(log, /\[trace\].*← game_sources_i_am_admin_of_list/, 'and every reply by name');
     assert.ok(!log.includes(knownKey), 'no session key in the log');
     assert.ok(!/[0-9a-f]{64}/i.test(log), 'no handshake digest in the log');
   });

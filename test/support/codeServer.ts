@@ -49,11 +49,15 @@ export interface ServeOptions extends CodeServerDirs {
   readonly folder: string;
   readonly logFile?: string;
   readonly echo?: boolean;
+  /** VS Code's log level for every logger, extension output channels included (tests use 'trace' to check nothing secret is logged at any level). */
+  readonly logLevel?: 'trace' | 'debug' | 'info';
 }
 
 /** Starts code-server without auth on 127.0.0.1:port; resolves once it accepts connections. */
 export async function serveCodeServer(install: CodeServerInstall, options: ServeOptions): Promise<RunningCodeServer> {
-  const args = [...baseArgs(install, options), '--auth', 'none', '--bind-addr', `127.0.0.1:${options.port}`, '--ignore-last-opened', options.folder];
+  const args = [...baseArgs(install, options), '--auth', 'none', '--bind-addr', `127.0.0.1:${options.port}`, '--ignore-last-opened'];
+  if (options.logLevel) args.push('--log', options.logLevel);
+  args.push(options.folder);
   const child = startChild('code-server', install.node, args, { env: install.env, logFile: options.logFile, echo: options.echo });
   try {
     await pollUntil(`code-server to listen on 127.0.0.1:${options.port}`, 60_000, async () => {

@@ -40,6 +40,8 @@ export interface HarnessOptions {
   readonly browser?: boolean;
   /** Echo the children's output (npm start). */
   readonly echo?: boolean;
+  /** VS Code's log level (default: code-server's own, info). */
+  readonly logLevel?: 'trace' | 'debug' | 'info';
   readonly log?: (line: string) => void;
 }
 
@@ -140,7 +142,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
 
     const port = options.port ?? (await freePort());
     const codeServer = await timed('start code-server', () =>
-      serveCodeServer(install, { userDataDir, extensionsDir, port, folder: workspaceDir, logFile: path.join(runDir, 'code-server.log'), echo: options.echo }),
+      serveCodeServer(install, { userDataDir, extensionsDir, port, folder: workspaceDir, logFile: path.join(runDir, 'code-server.log'), echo: options.echo, logLevel: options.logLevel }),
     );
     stoppers.push(() => codeServer.stop());
     ports.push(codeServer.port);

@@ -28,6 +28,8 @@ export async function main(argv: readonly string[] = []): Promise<number> {
       kind: 'integration',
       seed: 'demo',
       browser: true,
+      // Every logger at trace, so the suite can check that no level logs a secret.
+      logLevel: 'trace',
       extraExtensions: async (runDir) => {
         runFile = path.join(runDir, 'integration-run.json');
         progressFile = path.join(runDir, 'integration-progress.log');
