@@ -6,7 +6,7 @@ import { repoRoot } from './paths';
 
 export interface EmulatorOptions {
   seed: 'demo' | 'empty';
-  /** The built CLI to run; default dist/emulator.js of the repository. */
+  /** The built CLI to run; default: the one the harness built for this run (see useEmulatorBuild), else dist/emulator.js. */
   script?: string;
   /** Where the emulator keeps its state between runs. */
   stateFile: string;
@@ -29,8 +29,19 @@ export interface RunningEmulator {
 
 export const emulatorScript = path.join(repoRoot, 'dist', 'emulator.js');
 
+let builtScript: string | undefined;
+
+/**
+ * The harness builds in a staging folder, not in dist/ (which a fresh clone
+ * does not even have): from then on, emulators started in this process
+ * without an explicit script (e.g. a test restarting the server) run that build.
+ */
+export function useEmulatorBuild(script: string): void {
+  builtScript = script;
+}
+
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
-  const args = [options.script ?? emulatorScript, '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--seed', options.seed, '--state', options.stateFile];
+  const args = [options.script ?? builtScript ?? emulatorScript, '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--seed', options.seed, '--state', options.stateFile];
   const child = startChild('emulator', process.execPath, args, { cwd: repoRoot, logFile: options.logFile, echo: options.echo });
   const match = await waitForOutput(child, /Instamrkt emulator listening on (http:\/\/([\d.]+):(\d+))/, 20_000).catch(async (err: unknown) => {
     await child.stop();

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openWorkbench } from './browser';
 import { extensionHostLogTail, installExtensions, serveCodeServer, waitForExtensionHost, writeUserSettings, type RunningCodeServer } from './codeServer';
-import { startEmulator, type RunningEmulator } from './emulator';
+import { startEmulator, useEmulatorBuild, type RunningEmulator } from './emulator';
 import { cacheDir, EXTENSION_ID } from './paths';
 import { freePort, isListening, liveChildren, onShutdown } from './processes';
 import { ensureCodeServer } from './provision';
@@ -109,11 +109,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     provisioned.catch(() => undefined);
     // Build first: the emulator runs from the build's dist/emulator.js.
     const build = await timed('build extension', () => buildExtension(path.join(runDir, 'extension')));
+    useEmulatorBuild(build.emulatorScript);
     const packaged = timed('package VSIX', () => packageVsix(path.join(runDir, 'instamrkt-game-sources.vsix'), build.dir));
     const extras = options.extraExtensions ? timed('build extra extensions', () => options.extraExtensions!(runDir)) : Promise.resolve([]);
     for (const pending of [packaged, extras]) pending.catch(() => undefined);
     const emulator = await timed('start emulator', () =>
-      startEmulator({ seed: options.seed ?? 'demo', script: build.emulatorScript, stateFile: options.emulatorStateFile ?? path.join(runDir, 'emulator-state.json'), logFile: path.join(runDir, 'emulator.log'), echo: options.echo }),
+      startEmulator({ seed: options.seed ?? 'demo', stateFile: options.emulatorStateFile ?? path.join(runDir, 'emulator-state.json'), logFile: path.join(runDir, 'emulator.log'), echo: options.echo }),
     );
     stoppers.push(() => emulator.stop());
     ports.push(emulator.port);
