@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Config } from './config';
 import { CredentialStore } from './credentials';
-import { ContextKeys } from './ids';
+import { ContextKeys, Settings } from './ids';
 import { LocalEmulator } from './localEmulator';
 import { RestClient } from './protocol/rest';
 import { Redactor } from './redact';
@@ -75,6 +75,12 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     session.onEvent((msg) => service.handleEvent(msg)),
     credentials.onDidChange((serverUrl) => void session.accountChangedElsewhere(serverUrl)),
     vscode.workspace.onDidChangeConfiguration((e) => {
+      // None of the settings is secret; logging them helps whoever reads the log later.
+      for (const key of Object.values(Settings)) {
+        if (key !== Settings.section && e.affectsConfiguration(`${Settings.section}.${key}`)) {
+          log.named('settings').info(`${Settings.section}.${key} is now ${JSON.stringify(vscode.workspace.getConfiguration(Settings.section).get(key))}`);
+        }
+      }
       if (Config.affectsConnection(e) && !session.snapshot.usingEmulator) {
         session.reconfigure(config.autoConnect).catch((err) => void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err)));
       }

@@ -16,6 +16,20 @@ import { waitUntil } from './workbench';
 const VIEW = 'Game Sources';
 const SOURCE = 'e2e.example.com';
 
+/** The extension's log file in this run's user data (read only to know a settings change has taken effect). */
+function extensionLog(userDataDir: string): string {
+  const logs = path.join(userDataDir, 'logs');
+  if (!fs.existsSync(logs)) return '';
+  let text = '';
+  for (const session of fs.readdirSync(logs)) {
+    for (const host of fs.readdirSync(path.join(logs, session)).filter((d) => d.startsWith('exthost'))) {
+      const file = path.join(logs, session, host, 'instamrkt.instamrkt-game-sources', 'Instamrkt.log');
+      if (fs.existsSync(file)) text += fs.readFileSync(file, 'utf8');
+    }
+  }
+  return text;
+}
+
 /** Screenshots for README: written to media/ when INSTAMRKT_UPDATE_SCREENSHOTS=1, else only under test-results/. */
 function keepForReadme(file: string, name: string): void {
   if (process.env.INSTAMRKT_UPDATE_SCREENSHOTS === '1') fs.copyFileSync(file, path.join(repoRoot, 'media', name));
@@ -131,5 +145,74 @@ describe('Game sources in the browser', function () {
     restarted = await step('the server comes back on the same port', () => startEmulator({ seed: 'demo', stateFile, port }));
     await step('connected again', () => wb.waitForStatusBar(/^\s*Instamrkt \d+ ms$/, 60_000));
     await waitUntil('the tree to be live again', 15_000, async () => JSON.stringify(await wb.treeLabels(VIEW)) === JSON.stringify(before));
+  });
+  it('closes from the command palette: a quick pick of the sources, then the same modal (Cancel sends nothing)', async () => {
+    const { workbench: wb, step } = fixture();
+    const api = await serverView();
+    const a = await api.openGameSource('multi-a.example');
+    const b = await api.openGameSource('multi-b.example');
+    await step('refresh the view', () => wb.clickViewAction(VIEW, 'Refresh'));
+    await wb.treeRow(VIEW, 'multi-b.example');
+    await step('run Close Game Source from the palette', () => wb.runCommand('Instamrkt: Close Game Source'));
+    const items = await wb.quickItems();
+    for (const name of ['demo.instamrkt.local', 'multi-a.example', 'multi-b.example']) assert.ok(items.includes(name), `quick pick offers ${name}: ${items.join(', ')}`);
+    await step('tick multi-a.example', () => wb.pickQuickItem('multi-a.example'));
+    await step('accept the pick', () => wb.page.keyboard.press('Enter'));
+    const dialog = await wb.waitForDialog();
+    assert.match(dialog.text, /Close game source "multi-a\.example"\?/);
+    assert.match(dialog.text, /It hosts no active or upcoming games\./);
+    await step('press Cancel', () => wb.clickDialogButton('Cancel'));
+    const open = (await api.listGameSources()).map((x) => x.id);
+    assert.ok(open.includes(a) && open.includes(b), 'nothing was closed on the server');
+  });
+
+  it('closes a multi-selection from the tree with one modal naming every source', async () => {
+    const { workbench: wb, step } = fixture();
+    const api = await serverView();
+    const rowA = await wb.treeRow(VIEW, 'multi-a.example');
+    const rowB = await wb.treeRow(VIEW, 'multi-b.example');
+    await step('select multi-a.example', () => rowA.click());
+    await step('ctrl+click multi-b.example', () => rowB.click({ modifiers: ['Control'] }));
+    await step('right-click → Close Game Source', () => wb.contextMenu(rowB, 'Close Game Source'));
+    const dialog = await wb.waitForDialog();
+    assert.match(dialog.text, /Close 2 game sources\?/);
+    assert.match(dialog.text, /• multi-a\.example/);
+    assert.match(dialog.text, /• multi-b\.example/);
+    assert.ok(dialog.buttons.includes('Close 2 Sources'), `buttons: ${dialog.buttons.join(', ')}`);
+    await step('press Close 2 Sources', () => wb.clickDialogButton('Close 2 Sources'));
+    await waitUntil('both rows to leave the tree', 10_000, async () => {
+      const labels = await wb.treeLabels(VIEW);
+      return !labels.includes('multi-a.example') && !labels.includes('multi-b.example');
+    });
+    const names = (await api.listGameSources()).map((x) => x.name);
+    assert.ok(!names.includes('multi-a.example') && !names.includes('multi-b.example'), `closed on the server: ${names.join(', ')}`);
+    assert.ok(names.includes('demo.instamrkt.local'), 'an unselected source stays open');
+  });
+
+  it('with closeConfirmation = typeName, asks for the name of a source that hosts games; a wrong name closes nothing', async () => {
+    const f = fixture();
+    const { workbench: wb, step } = f;
+    const api = await serverView();
+    // Workspace settings: VS Code watches the open folder (user settings edited from outside are not picked up).
+    const settingsFile = path.join(f.harness.workspaceDir, '.vscode', 'settings.json');
+    fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+    fs.writeFileSync(settingsFile, JSON.stringify({ 'instamrkt.closeConfirmation': 'typeName' }, null, 2));
+    try {
+      // VS Code picks up the edited settings.json by itself; the extension logs the change. Only then is it
+      // safe to press "Close Source": before, that press would close the source for real.
+      await waitUntil('the extension to see closeConfirmation = typeName', 30_000, async () => /instamrkt\.closeConfirmation is now "typeName"/.test(extensionLog(f.harness.userDataDir)));
+      const row = await wb.treeRow(VIEW, 'demo.instamrkt.local');
+      await step('right-click → Close Game Source', () => wb.contextMenu(row, 'Close Game Source'));
+      await wb.waitForDialog();
+      await step('press Close Source', () => wb.clickDialogButton('Close Source'));
+      await step('type a wrong name', () => wb.typeInInput('demo.instamrkt', { prompt: /Type the source name/ }));
+      await waitUntil('the mismatch to be flagged', 10_000, async () => /Type "demo\.instamrkt\.local" exactly to confirm/.test(await wb.quickInputMessage()));
+      await step('press Escape', () => wb.dismissQuickInput());
+      const demo = (await api.listGameSources()).find((x) => x.name === 'demo.instamrkt.local');
+      assert.ok(demo, 'the source is still open on the server');
+      assert.equal((await api.listGamesForSource(demo.id)).length, 2, 'its games are still active');
+    } finally {
+      fs.rmSync(settingsFile, { force: true });
+    }
   });
 });
