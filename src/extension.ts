@@ -7,7 +7,6 @@ import { Config } from './config';
 import { CredentialStore } from './credentials';
 import { ContextKeys, Settings } from './ids';
 import { LocalEmulator } from './localEmulator';
-import { RestClient } from './protocol/rest';
 import { Redactor } from './redact';
 import { Session } from './sources/session';
 import { SourceService } from './sources/sourceService';
@@ -36,7 +35,6 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
   const session = new Session({
     store: credentials,
     endpoints: () => ({ serverUrl: config.serverUrl, restUrl: config.restUrl, requestTimeoutMs: config.requestTimeoutMs, keepAliveMs: config.keepAliveMs }),
-    rest: (restUrl) => new RestClient(restUrl),
     logger: log.named('connection'),
     onSecret: (v) => redactor.addSecret(v),
   });

@@ -1,7 +1,7 @@
 // Runs the bundled emulator (dist/emulator.js) in a child process, so it can
 // neither block nor crash the extension host. One per window; starting it
 // again while it runs reuses it.
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Emitter } from './protocol/events';
@@ -48,7 +48,9 @@ export class LocalEmulator {
     return this.running;
   }
 
-  private spawn(): Promise<RunningEmulator> {
+  private async spawn(): Promise<RunningEmulator> {
+    // Loaded on first use: activation does not need child_process.
+    const { fork } = await import('node:child_process');
     return new Promise<RunningEmulator>((resolve, reject) => {
       const args = ['--host', '127.0.0.1', '--port', '0', '--seed', 'demo', '--state', this.statePath];
       let child: ChildProcess;

@@ -1,7 +1,7 @@
 // The signed-in connection: which server, which account, one InstamrktClient,
 // sign-in / sign-out / renewal, and the one ConnectionStatus value the UI
 // shows. Plain TypeScript: storage, REST and the client come in as interfaces.
-import { InstamrktClient, type ClientOptions, type StateChangeEvent } from '../protocol/client';
+import type { ClientOptions, InstamrktClient, StateChangeEvent } from '../protocol/client';
 import { AuthenticationError } from '../protocol/errors';
 import { Emitter, type Event } from '../protocol/events';
 import { checkRestUrl, checkWebSocketUrl } from '../protocol/handshake';
@@ -48,7 +48,9 @@ export interface SessionLogger {
 export interface SessionDeps {
   store: AccountStore;
   endpoints: () => Endpoints;
-  rest: (restUrl: string) => RestApi;
+  /** Default: the protocol's RestClient, loaded on first sign-in. */
+  rest?: (restUrl: string) => RestApi;
+  /** Default: the protocol's InstamrktClient, loaded on first connect. */
   client?: (options: ClientOptions) => InstamrktClient;
   logger: SessionLogger;
   /** Called with every secret value the session learns, so the log redactor can blank it. */
@@ -57,6 +59,18 @@ export interface SessionDeps {
 }
 
 export const SESSION_KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
+// The network stack (ws, http, https, tls, zlib) is loaded on first use, not at
+// activation: nothing needs it before the first connect or sign-in.
+async function defaultClientFactory(): Promise<(options: ClientOptions) => InstamrktClient> {
+  const { InstamrktClient } = await import('../protocol/client.js');
+  return (options) => new InstamrktClient(options);
+}
+
+async function defaultRest(restUrl: string): Promise<RestApi> {
+  const { RestClient } = await import('../protocol/rest.js');
+  return new RestClient(restUrl);
+}
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -138,7 +152,8 @@ export class Session {
       this.setStatus({ kind: 'signedOut' });
       throw new AuthenticationError('Not signed in to Instamrkt. Sign in first.');
     }
-    const generation = this.newClient();
+    const make = this.deps.client ?? (await defaultClientFactory());
+    const generation = this.newClient(make);
     const client = this.client as InstamrktClient;
     this.inConnectCall = true;
     try {
@@ -171,7 +186,7 @@ export class Session {
   async signIn(username: string, password: string): Promise<void> {
     const { restUrl, serverUrl } = this.endpoints;
     this.deps.onSecret?.(password);
-    const login = await this.deps.rest(restUrl).login(username, password);
+    const login = await (await this.rest(restUrl)).login(username, password);
     this.deps.onSecret?.(login.sessionKey);
     const account: Account = { userId: login.userId, username: login.username || username, password, sessionKey: login.sessionKey, issuedAt: this.now() };
     await this.adopt(serverUrl, account, false);
@@ -216,9 +231,8 @@ export class Session {
       await this.deps.store.delete(serverUrl);
     } finally {
       if (account?.password) {
-        this.deps
-          .rest(restUrl)
-          .logout(account.sessionKey)
+        this.rest(restUrl)
+          .then((rest) => rest.logout(account.sessionKey))
           .catch((err) => this.deps.logger.debug(`Server-side logout failed (the key expires by itself): ${message(err)}`));
       }
     }
@@ -300,7 +314,7 @@ export class Session {
     if (!account?.password || !account.username) return false;
     try {
       this.deps.logger.info('Session key expired or refused; signing in again with the stored password.');
-      const login = await this.deps.rest(this.endpoints.restUrl).login(account.username, account.password);
+      const login = await (await this.rest(this.endpoints.restUrl)).login(account.username, account.password);
       if (generation !== this.generation) return false;
       this.deps.onSecret?.(login.sessionKey);
       this.account = { ...account, userId: login.userId, sessionKey: login.sessionKey, issuedAt: this.now() };
@@ -321,11 +335,14 @@ export class Session {
     return current ? { userId: current.userId, sessionKey: current.sessionKey } : undefined;
   }
 
-  private newClient(): number {
+  private rest(restUrl: string): Promise<RestApi> {
+    return this.deps.rest ? Promise.resolve(this.deps.rest(restUrl)) : defaultRest(restUrl);
+  }
+
+  private newClient(make: (options: ClientOptions) => InstamrktClient): number {
     this.dropClient();
     const generation = ++this.generation;
     const e = this.endpoints;
-    const make = this.deps.client ?? ((o: ClientOptions) => new InstamrktClient(o));
     const client = make({
       serverUrl: e.serverUrl,
       credentials: () => this.credentials(generation),
