@@ -1,4 +1,5 @@
-// `npm test`: lint, typecheck, unit, integration (in code-server's extension
+// `npm test`: lint, typecheck, unit, size (the packaged VSIX against its
+// budget, counted as one test), integration (in code-server's extension
 // host), e2e (Chromium), in that order. Every phase runs even when an earlier
 // one failed; the run fails if any did. Ends with one line `N passed, N
 // failed` totalling the suites' tests, where a phase that fails without test
@@ -9,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from './paths';
 import { readStats, type PhaseStats } from './stats';
+import { buildExtension, checkVsixBudget, packageVsix } from './vsix';
 
 interface Phase {
   readonly name: string;
@@ -16,6 +18,8 @@ interface Phase {
   readonly commands: readonly (readonly string[])[];
   /** Whether the phase reports test counts through HARNESS_STATS_FILE. */
   readonly counts: boolean;
+  /** Instead of commands: a check run here, counted as one test. */
+  readonly check?: () => Promise<{ readonly ok: boolean; readonly message: string }>;
 }
 
 const bin = (pkg: string, file: string): string => path.join(repoRoot, 'node_modules', pkg, file);
@@ -32,6 +36,7 @@ const PHASES: readonly Phase[] = [
     ],
     counts: true,
   },
+  { name: 'size', commands: [], counts: true, check: checkVsixSize },
   { name: 'integration', commands: [[path.join(repoRoot, 'test', 'support', 'integration.mjs')]], counts: true },
   { name: 'e2e', commands: [[path.join(repoRoot, 'test', 'support', 'e2e.mjs')]], counts: true },
 ];
@@ -75,6 +80,11 @@ export async function main(): Promise<number> {
 async function runPhase(phase: Phase, statsFile: string): Promise<PhaseResult> {
   console.log(`\n================ ${phase.name} ================`);
   const started = Date.now();
+  if (phase.check) {
+    const { ok, message } = await phase.check().catch((err: unknown) => ({ ok: false, message: `could not check: ${err instanceof Error ? err.message : String(err)}` }));
+    console.log(`${ok ? '✔' : '✘'} ${message}`);
+    return { name: phase.name, ok, stats: { passed: ok ? 1 : 0, failed: ok ? 0 : 1, pending: 0 }, seconds: (Date.now() - started) / 1000, note: ok ? undefined : message };
+  }
   let code = 0;
   for (const command of phase.commands) {
     code = await run(command, statsFile);
@@ -84,6 +94,17 @@ async function runPhase(phase: Phase, statsFile: string): Promise<PhaseResult> {
   const stats = readStats(statsFile);
   if (!stats) return { name: phase.name, ok: false, seconds, note: `no test counts reported (exit ${code})` };
   return { name: phase.name, ok: code === 0 && stats.failed === 0, stats, seconds, note: code !== 0 && stats.failed === 0 ? `exit ${code}` : undefined };
+}
+
+/** Sizes are deterministic: package the VSIX exactly as the harness does (staging build, vsce) and hold it to its budget. */
+async function checkVsixSize(): Promise<{ ok: boolean; message: string }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'instamrkt-size-'));
+  try {
+    const build = await buildExtension(path.join(dir, 'extension'));
+    return checkVsixBudget(await packageVsix(path.join(dir, 'instamrkt-game-sources.vsix'), build.dir));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Runs `node <args>` in the repository with inherited output; resolves with its exit code. */

@@ -49,3 +49,21 @@ export async function packageVsix(outFile: string, extensionDir: string): Promis
   await runNode('vsce package', [vsce, 'package', '--no-dependencies', '--out', outFile], extensionDir);
   return outFile;
 }
+
+/** The VSIX budget of issue 4. KB as vsce counts them (1,024 bytes), so its own report agrees. */
+export const VSIX_BUDGET_BYTES = 150 * 1024;
+
+/** "66,093 bytes (64.5 KB)" */
+export function describeSize(bytes: number): string {
+  return `${bytes.toLocaleString('en')} bytes (${(bytes / 1024).toFixed(1)} KB)`;
+}
+
+/** Whether a packaged VSIX fits its budget, with the one line that says so. */
+export function checkVsixBudget(file: string, budget = VSIX_BUDGET_BYTES): { readonly ok: boolean; readonly bytes: number; readonly message: string } {
+  const bytes = fs.statSync(file).size;
+  const ok = bytes <= budget;
+  const message = ok
+    ? `VSIX size ${describeSize(bytes)} is within its budget of ${describeSize(budget)}`
+    : `VSIX size ${describeSize(bytes)} exceeds its budget of ${describeSize(budget)} by ${(bytes - budget).toLocaleString('en')} bytes: shrink what ships (dist/, media/, .vscodeignore)`;
+  return { ok, bytes, message };
+}
