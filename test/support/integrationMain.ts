@@ -73,7 +73,7 @@ export async function main(argv: readonly string[] = []): Promise<number> {
 }
 
 /** Streams the suite's progress lines and resolves with its results; fails on deadline or a dead code-server. */
-async function waitForResults(harness: Harness, progressFile: string, resultsFile: string): Promise<NonNullable<ResultsFile['results']>> {
+export async function waitForResults(harness: Harness, progressFile: string, resultsFile: string): Promise<NonNullable<ResultsFile['results']>> {
   let printed = 0;
   const printNewLines = (): void => {
     if (!fs.existsSync(progressFile)) return;

@@ -17,7 +17,15 @@ export interface TestRunnerBuild {
   readonly testFiles: readonly string[];
 }
 
-export async function buildTestRunnerExtension(runDir: string, runFile: string): Promise<TestRunnerBuild> {
+/** Which suite the runner carries: the integration suite unless told otherwise (the in-host benchmarks use their own folder). */
+export interface RunnerSuite {
+  /** Folder of the *.test.ts files. */
+  readonly testDir: string;
+  /** More compile-time constants for the bundle. */
+  readonly define?: Record<string, string>;
+}
+
+export async function buildTestRunnerExtension(runDir: string, runFile: string, suite: RunnerSuite = { testDir: path.join(repoRoot, 'test', 'integration') }): Promise<TestRunnerBuild> {
   const dir = path.join(runDir, 'test-runner');
   fs.mkdirSync(dir, { recursive: true });
   const [publisher, name] = TEST_RUNNER_ID.split('.');
@@ -41,12 +49,12 @@ export async function buildTestRunnerExtension(runDir: string, runFile: string):
   // Source maps must be on before the bundle loads for stack traces to name .ts lines.
   fs.writeFileSync(path.join(dir, 'runner.js'), "process.setSourceMapsEnabled(true);\nmodule.exports = require('./suite.js');\n");
   const testFiles = await bundleSuite({
-    testDir: path.join(repoRoot, 'test', 'integration'),
+    testDir: suite.testDir,
     hostModule: path.join(repoRoot, 'test', 'integration', 'codeServerHost.ts'),
     outfile: path.join(dir, 'suite.js'),
     bundleDependencies: true,
     external: ['vscode'],
-    define: { INSTAMRKT_RUN_FILE: JSON.stringify(runFile) },
+    define: { ...suite.define, INSTAMRKT_RUN_FILE: JSON.stringify(runFile) },
   });
   const file = await packageVsix(path.join(runDir, 'integration-test-runner.vsix'), dir);
   return { vsix: { file, id: TEST_RUNNER_ID }, testFiles };

@@ -9,11 +9,16 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..');
 
-/** Bundles test/support/<name>.ts and runs its exported main(argv); exits with its result. */
-export async function runTypeScriptEntry(name) {
-  const outfile = path.join(repoRoot, '.vscode-test', 'build', `${name}.cjs`);
+/**
+ * Bundles an entry and runs its exported main(argv); exits with its result.
+ * `nameOrPath` is a name in test/support (`integrationMain`) or a path from the
+ * repository root (`bench/extension.bench.ts`).
+ */
+export async function runTypeScriptEntry(nameOrPath) {
+  const file = nameOrPath.includes('/') ? path.join(repoRoot, nameOrPath) : path.join(here, `${nameOrPath}.ts`);
+  const outfile = path.join(repoRoot, '.vscode-test', 'build', `${path.basename(file, '.ts')}.cjs`);
   await esbuild.build({
-    entryPoints: [path.join(here, `${name}.ts`)],
+    entryPoints: [file],
     outfile,
     bundle: true,
     platform: 'node',

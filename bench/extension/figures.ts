@@ -1,0 +1,35 @@
+// What the in-host tree benchmark hands to the launcher (a JSON file), and the
+// small statistics both sides use. No `vscode` here: the launcher reads it too.
+
+/** Written by bench/inhost/tree.test.ts; every time in milliseconds. */
+export interface TreeFigures {
+  /** Rows at the root after the 10,000 were opened (the demo source included). */
+  readonly rows: number;
+  /** Opening the sources on the emulator through a second client (setup, not a goal). */
+  readonly openMs: number;
+  /** `await service.refresh()`: op 611 round trip, decode, model, sort, cache. */
+  readonly refreshMs: readonly number[];
+  /** getChildren() of the root plus getTreeItem() of every row, repeated. */
+  readonly buildMs: readonly number[];
+  /** The getChildren() part of each build. */
+  readonly childrenMs: readonly number[];
+}
+
+export function isTreeFigures(value: unknown): value is TreeFigures {
+  if (!value || typeof value !== 'object') return false;
+  const v = value as Record<string, unknown>;
+  const numbers = (x: unknown): boolean => Array.isArray(x) && x.every((n) => typeof n === 'number');
+  return typeof v.rows === 'number' && typeof v.openMs === 'number' && numbers(v.refreshMs) && numbers(v.buildMs) && numbers(v.childrenMs);
+}
+
+/** Median of the readings; undefined when there are none. */
+export function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export function max(values: readonly number[]): number | undefined {
+  return values.length === 0 ? undefined : Math.max(...values);
+}
