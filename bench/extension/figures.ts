@@ -9,6 +9,8 @@ export interface TreeFigures {
   readonly openMs: number;
   /** `await service.refresh()`: op 611 round trip, decode, model, sort, cache. */
   readonly refreshMs: readonly number[];
+  /** The op 611 round trip and decode alone (the extension's client), to split the refresh. */
+  readonly roundTripMs: readonly number[];
   /** getChildren() of the root plus getTreeItem() of every row, repeated. */
   readonly buildMs: readonly number[];
   /** The getChildren() part of each build. */
@@ -19,7 +21,7 @@ export function isTreeFigures(value: unknown): value is TreeFigures {
   if (!value || typeof value !== 'object') return false;
   const v = value as Record<string, unknown>;
   const numbers = (x: unknown): boolean => Array.isArray(x) && x.every((n) => typeof n === 'number');
-  return typeof v.rows === 'number' && typeof v.openMs === 'number' && numbers(v.refreshMs) && numbers(v.buildMs) && numbers(v.childrenMs);
+  return typeof v.rows === 'number' && typeof v.openMs === 'number' && numbers(v.refreshMs) && numbers(v.roundTripMs) && numbers(v.buildMs) && numbers(v.childrenMs);
 }
 
 /** Median of the readings; undefined when there are none. */

@@ -92,6 +92,16 @@ describe('Game Sources tree with 10,000 sources (benchmark)', function () {
       refreshMs.push(performance.now() - started);
     }
 
+    const roundTripMs: number[] = [];
+    for (let r = 0; r < REFRESHES; r++) {
+      const connection = api.session.api;
+      assert.ok(connection, 'the extension is connected');
+      const started = performance.now();
+      const listed = await connection.listGameSources();
+      roundTripMs.push(performance.now() - started);
+      assert.equal(listed.length, SOURCES + 1);
+    }
+
     const buildMs: number[] = [];
     const childrenMs: number[] = [];
     let items: vscode.TreeItem[] = [];
@@ -114,7 +124,7 @@ describe('Game Sources tree with 10,000 sources (benchmark)', function () {
       'every row is a collapsible source with an id',
     );
 
-    const figures: TreeFigures = { rows: items.length, openMs, refreshMs, buildMs, childrenMs };
+    const figures: TreeFigures = { rows: items.length, openMs, refreshMs, roundTripMs, buildMs, childrenMs };
     fs.writeFileSync(INSTAMRKT_BENCH_FIGURES_FILE, JSON.stringify(figures, null, 2));
   });
 });
