@@ -46,7 +46,7 @@ export async function packageVsix(outFile: string, extensionDir: string): Promis
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
   // The extension is bundled by esbuild: no node_modules in the package.
-  await runNode('vsce package', [vsce, 'package', '--no-dependencies', '--out', outFile], extensionDir);
+  await runNode('vsce package', [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', outFile], extensionDir);
   return outFile;
 }
 
