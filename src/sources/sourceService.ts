@@ -74,6 +74,8 @@ export class SourceService {
   private listState: ListState = { kind: 'empty' };
   private api: SourcesApi | undefined;
   private loading: Promise<void> | undefined;
+  /** What the cache last received, so an unchanged list is not written again. */
+  private persistedSignature: string | undefined;
   private readonly changed = new Emitter<SourcesChange>();
   /** Fires after any change to the list, a source's games, or the list state. */
   readonly onDidChange: Event<SourcesChange> = this.changed.event;
@@ -128,6 +130,7 @@ export class SourceService {
     this.entries.clear();
     this.sorted = undefined;
     this.listState = { kind: 'empty' };
+    this.persistedSignature = undefined;
     this.changed.fire({});
     await this.cache?.save(undefined);
   }
@@ -149,7 +152,8 @@ export class SourceService {
     this.replace(sources);
     this.listState = { kind: 'live' };
     this.changed.fire({});
-    await this.persist();
+    // The cache write (10,000 rows is ~600 KB to the main process) need not hold up the refresh.
+    this.persist().catch((err) => this.onError('cache', err));
     await Promise.all([...hadGames].filter((id) => this.entries.has(id)).map((id) => this.loadGames(id).catch(() => undefined)));
   }
 
@@ -255,10 +259,14 @@ export class SourceService {
     this.sorted = undefined;
   }
 
+  /** Writes ids and names to the cache, unless they are what was last written. */
   private async persist(): Promise<void> {
     if (!this.cache) return;
-    const sources = this.list().map((e) => ({ id: e.info.id, name: e.info.name }));
-    await this.cache.save({ savedAt: this.now(), sources });
+    const list = this.list();
+    const signature = list.map((e) => `${e.info.id}\u0000${e.info.name}`).join('\u0001');
+    if (signature === this.persistedSignature) return;
+    this.persistedSignature = signature;
+    await this.cache.save({ savedAt: this.now(), sources: list.map((e) => ({ id: e.info.id, name: e.info.name })) });
   }
 
   private requireApi(): SourcesApi {

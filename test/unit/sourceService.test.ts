@@ -10,10 +10,12 @@ import { nextEvent } from './support/wait';
 
 class MemoryCache implements SourcesCache {
   value: CachedSources | undefined;
+  saves = 0;
   load(): CachedSources | undefined {
     return this.value;
   }
   async save(value: CachedSources | undefined): Promise<void> {
+    this.saves++;
     this.value = value;
   }
 }
@@ -47,6 +49,17 @@ describe('SourceService', () => {
     assert.ok(service.list()[0].info.description.length > 0, 'the description comes from the server');
     assert.ok(cache.value);
     assert.deepEqual(Object.keys(cache.value.sources[0]).sort(), ['id', 'name']);
+  });
+
+  it('writes the cache only when ids or names change', async () => {
+    await service.attach(client);
+    assert.equal(cache.saves, 1);
+    await service.refresh();
+    await service.refresh();
+    assert.equal(cache.saves, 1, 'an unchanged list is not written again');
+    await service.open('cached.example');
+    assert.equal(cache.saves, 2);
+    assert.ok(cache.value?.sources.some((x) => x.name === 'cached.example'));
   });
 
   it('sorts by name, ignoring case and accents', async () => {
