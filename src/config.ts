@@ -41,6 +41,10 @@ export class Config {
     return this.section.get<string>(Settings.closeConfirmation) === 'typeName' ? 'typeName' : 'modal';
   }
 
+  get startLocalEmulator(): boolean {
+    return this.section.get<boolean>(Settings.startLocalEmulator, false);
+  }
+
   /** True when the change touches a setting that needs a new connection. */
   static affectsConnection(e: vscode.ConfigurationChangeEvent): boolean {
     return [Settings.serverUrl, Settings.restUrl, Settings.requestTimeoutSeconds, Settings.keepAliveSeconds].some((key) =>

@@ -45,6 +45,27 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
   const emulator = new LocalEmulator(path.join(context.extensionPath, 'dist', 'emulator.js'), path.join(context.globalStorageUri.fsPath, 'emulator-state.json'));
   const emulatorLog = log.named('emulator');
 
+  /** Starts the bundled emulator (or reuses it), points this window at it and signs in as its demo developer. */
+  const useEmulator = async (): Promise<void> => {
+    const running = await emulator.start();
+    emulatorLog.info(`Local emulator running at ${running.httpUrl} (pid ${running.pid ?? '?'})`);
+    await vscode.commands.executeCommand('setContext', ContextKeys.emulatorRunning, true);
+    await session.useEndpoints({ serverUrl: running.wsUrl, restUrl: running.httpUrl, requestTimeoutMs: config.requestTimeoutMs, keepAliveMs: config.keepAliveMs }, false);
+    await session.signIn('demo', 'demo');
+  };
+  /** Goes back to the configured server and stops the emulator. */
+  const leaveEmulator = async (): Promise<void> => {
+    // The demo account's secrets belong to this emulator run's port: drop them.
+    const emulatorServer = session.snapshot.usingEmulator ? session.snapshot.serverUrl : undefined;
+    await session.useEndpoints(undefined, config.autoConnect);
+    if (emulatorServer) await credentials.delete(emulatorServer);
+    await emulator.stop();
+  };
+  const showError = (err: unknown): void => {
+    log.named('connection').error(err instanceof Error ? err : String(err));
+    void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
+  };
+
   const onStatus = () => {
     const snap = session.snapshot;
     statusBar.update(snap);
@@ -79,8 +100,10 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
           log.named('settings').info(`${Settings.section}.${key} is now ${JSON.stringify(vscode.workspace.getConfiguration(Settings.section).get(key))}`);
         }
       }
-      if (Config.affectsConnection(e) && !session.snapshot.usingEmulator) {
-        session.reconfigure(config.autoConnect).catch((err) => void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err)));
+      if (e.affectsConfiguration(`${Settings.section}.${Settings.startLocalEmulator}`)) {
+        (config.startLocalEmulator ? useEmulator() : session.snapshot.usingEmulator ? leaveEmulator() : Promise.resolve()).catch(showError);
+      } else if (Config.affectsConnection(e) && !session.snapshot.usingEmulator) {
+        session.reconfigure(config.autoConnect).catch(showError);
       }
     }),
     emulator.onDidExit(({ code, signal, expected }) => {
@@ -97,20 +120,8 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
       view,
       log,
       emulator,
-      useEmulator: async () => {
-        const running = await emulator.start();
-        emulatorLog.info(`Local emulator running at ${running.httpUrl} (pid ${running.pid ?? '?'})`);
-        await vscode.commands.executeCommand('setContext', ContextKeys.emulatorRunning, true);
-        await session.useEndpoints({ serverUrl: running.wsUrl, restUrl: running.httpUrl, requestTimeoutMs: config.requestTimeoutMs, keepAliveMs: config.keepAliveMs }, false);
-        await session.signIn('demo', 'demo');
-      },
-      leaveEmulator: async () => {
-        // The demo account's secrets belong to this emulator run's port: drop them.
-        const emulatorServer = session.snapshot.usingEmulator ? session.snapshot.serverUrl : undefined;
-        await session.useEndpoints(undefined, config.autoConnect);
-        if (emulatorServer) await credentials.delete(emulatorServer);
-        await emulator.stop();
-      },
+      useEmulator,
+      leaveEmulator,
     }),
   );
 
@@ -124,10 +135,7 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     .info(
       `Activated: module evaluation ${ms(marks.__instamrktLoadStart, marks.__instamrktLoadEnd)} ms, activate() ${ms(activateStart, done)} ms; VS Code between them ${ms(marks.__instamrktLoadEnd, activateStart)} ms`,
     );
-  session.start(config.autoConnect).catch((err) => {
-    log.named('connection').error(err instanceof Error ? err : String(err));
-    void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
-  });
+  (config.startLocalEmulator ? useEmulator() : session.start(config.autoConnect)).catch(showError);
   return {
     session,
     service,

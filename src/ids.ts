@@ -46,4 +46,5 @@ export const Settings = {
   requestTimeoutSeconds: 'requestTimeoutSeconds',
   keepAliveSeconds: 'keepAliveSeconds',
   closeConfirmation: 'closeConfirmation',
+  startLocalEmulator: 'startLocalEmulator',
 } as const;

@@ -219,4 +219,17 @@ describe('Game Sources in VS Code', function () {
     assert.equal(a.session.snapshot.usingEmulator, false);
     assert.equal(a.session.snapshot.serverUrl, testConfig().serverUrl);
   });
+  it('instamrkt.startLocalEmulator starts the bundled emulator and signs in; turning it off goes back', async () => {
+    const config = vscode.workspace.getConfiguration('instamrkt');
+    try {
+      await config.update('startLocalEmulator', true, vscode.ConfigurationTarget.Global);
+      await until('connected to the local emulator', () => a.session.snapshot.usingEmulator && a.session.snapshot.status.kind === 'connected', 30_000);
+      assert.equal(a.session.snapshot.username, 'demo');
+      await until('its demo source', async () => (await rootLabels(a)).includes('demo.instamrkt.local'));
+    } finally {
+      await config.update('startLocalEmulator', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await until('back on the configured server', () => !a.session.snapshot.usingEmulator, 30_000);
+    assert.equal(a.session.snapshot.serverUrl, testConfig().serverUrl);
+  });
 });

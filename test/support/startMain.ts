@@ -23,6 +23,8 @@ export async function main(): Promise<number> {
     // Kept between starts, like a person's own VS Code profile and server.
     userDataDir: path.join(startDir, 'user-data'),
     emulatorStateFile: path.join(startDir, 'emulator-state.json'),
+    // The extension starts its own bundled emulator and signs in as demo when it activates.
+    settings: { 'instamrkt.startLocalEmulator': true },
   });
   onShutdown(async () => {
     await harness.stop();
@@ -39,9 +41,12 @@ export async function main(): Promise<number> {
       '',
       `    ${harness.codeServer.url}`,
       '',
-      `  Instamrkt emulator:  ${harness.emulator.restUrl}  (WebSocket ${harness.emulator.serverUrl}; state ${rel(harness.emulator.stateFile)})`,
+      '  Click "Instamrkt" in the activity bar: the extension starts its bundled emulator and signs in as the',
+      '  demo developer (setting instamrkt.startLocalEmulator), so the Game Sources tree fills in within seconds.',
+      '',
+      `  Also running:        an emulator at ${harness.emulator.restUrl} (WebSocket ${harness.emulator.serverUrl}; state ${rel(harness.emulator.stateFile)}),`,
+      '                       the configured server (instamrkt.serverUrl / restUrl) once "Stop Local Emulator" runs',
       '  Demo accounts:       demo / demo (developer), player / player',
-      '  Settings:            instamrkt.serverUrl and instamrkt.restUrl point at the emulator',
       `  Logs:                ${rel(harness.runDir)}/ (code-server.log, emulator.log)`,
       '',
       'Press Ctrl+C to stop.',
