@@ -215,4 +215,37 @@ describe('Game sources in the browser', function () {
       fs.rmSync(settingsFile, { force: true });
     }
   });
+  it('status bar: an accessible label, and a click offers the actions that fit the state', async () => {
+    const { workbench: wb, step } = fixture();
+    await wb.waitForStatusBar(/^\s*Instamrkt \d+ ms$/);
+    const labels = await wb.statusBarLabels();
+    assert.ok(labels.some((l) => /^Instamrkt: connected, latency \d+ milliseconds$/.test(l)), `labels: ${labels.join(' | ')}`);
+    await step('click the Instamrkt status item', () => wb.statusBarItem(/Instamrkt \d+ ms/).click());
+    const connectedItems = await wb.quickItems();
+    for (const action of ['Refresh', 'Disconnect', 'Sign Out', 'Start Local Emulator', 'Show Log']) {
+      assert.ok(connectedItems.some((i) => i.trim() === action), `offers ${action}: ${connectedItems.join(', ')}`);
+    }
+    assert.ok(!connectedItems.some((i) => i.trim() === 'Sign In' || i.trim() === 'Connect'), 'no Sign In or Connect while connected');
+    await step('pick Disconnect', () => wb.pickQuickItem('Disconnect'));
+    await step('status shows disconnected', () => wb.waitForStatusBar(/Instamrkt: disconnected/));
+    await step('click the status item again', () => wb.statusBarItem(/Instamrkt: disconnected/).click());
+    const offlineItems = await wb.quickItems();
+    assert.ok(offlineItems.some((i) => i.trim() === 'Connect'), `offers Connect: ${offlineItems.join(', ')}`);
+    assert.ok(!offlineItems.some((i) => i.trim() === 'Disconnect'), 'no Disconnect while disconnected');
+    await step('pick Connect', () => wb.pickQuickItem('Connect'));
+    await step('connected again', () => wb.waitForStatusBar(/^\s*Instamrkt \d+ ms$/, 30_000));
+  });
+
+  it('Escape on the close modal closes nothing', async () => {
+    const { workbench: wb, step } = fixture();
+    const api = await serverView();
+    const row = await wb.treeRow(VIEW, 'demo.instamrkt.local');
+    await step('right-click → Close Game Source', () => wb.contextMenu(row, 'Close Game Source'));
+    await wb.waitForDialog();
+    await step('press Escape', () => wb.page.keyboard.press('Escape'));
+    await waitUntil('the modal to close', 10_000, async () => !(await wb.page.locator('.monaco-dialog-box').isVisible()));
+    const demo = (await api.listGameSources()).find((x) => x.name === 'demo.instamrkt.local');
+    assert.ok(demo, 'the source is still open on the server');
+    assert.equal((await api.listGamesForSource(demo.id)).length, 2, 'its games are still active');
+  });
 });
