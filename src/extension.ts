@@ -66,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
   };
 
+  let listLoaded = false;
   const onStatus = () => {
     const snap = session.snapshot;
     statusBar.update(snap);
@@ -82,6 +83,13 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     { dispose: () => service.dispose() },
     { dispose: () => emulator.dispose() },
     session.onDidChange(onStatus),
+    service.onDidChange(() => {
+      const loaded = service.state.kind === 'live';
+      if (loaded !== listLoaded) {
+        listLoaded = loaded;
+        void vscode.commands.executeCommand('setContext', ContextKeys.listLoaded, loaded);
+      }
+    }),
     session.onDidConnect((client) => {
       service.attach(client).catch((err) => log.named('sources').error(`Could not read the source list: ${err instanceof Error ? err.message : String(err)}`));
     }),

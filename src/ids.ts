@@ -27,6 +27,8 @@ export const Views = {
 export const ContextKeys = {
   state: 'instamrkt.state',
   emulatorRunning: 'instamrkt.emulatorRunning',
+  /** True once the server's source list has been read (so "no sources" is not shown while it loads). */
+  listLoaded: 'instamrkt.listLoaded',
 } as const;
 
 /** Tree item contextValues (matched by `viewItem` in package.json menus). */

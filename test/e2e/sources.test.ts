@@ -248,4 +248,13 @@ describe('Game sources in the browser', function () {
     assert.ok(demo, 'the source is still open on the server');
     assert.equal((await api.listGamesForSource(demo.id)).length, 2, 'its games are still active');
   });
+  it('with no sources left, the view says so and offers Open Game Source', async () => {
+    const { workbench: wb, step } = fixture();
+    const api = await serverView();
+    for (const source of await api.listGameSources()) await api.closeGameSource(source.id);
+    await step('refresh the view', () => wb.clickViewAction(VIEW, 'Refresh'));
+    await waitUntil('the no-sources welcome', 15_000, async () => /You have no open game sources/.test(await wb.viewWelcome(VIEW)));
+    assert.match(await wb.viewWelcome(VIEW), /Open Game Source/);
+    assert.deepEqual(await wb.treeLabels(VIEW), []);
+  });
 });
