@@ -2,12 +2,13 @@
 // one JSON secret; nothing from it is ever written anywhere else.
 import * as vscode from 'vscode';
 import type { Account, AccountStore } from './sources/session';
+import { errorMessage } from './protocol/errors';
 
 /** SecretStorage refused to read or write (e.g. no OS keyring on Linux). */
 export class CredentialStorageError extends Error {
   readonly code = 'credential-storage';
   constructor(action: 'save' | 'read' | 'delete', cause: unknown) {
-    const why = cause instanceof Error ? cause.message : String(cause);
+    const why = errorMessage(cause);
     super(
       vscode.l10n.t(
         'VS Code could not {0} your Instamrkt credentials in the system keyring ({1}). On Linux, install and unlock a Secret Service provider such as GNOME Keyring or KWallet, then try again. Nothing was stored anywhere else.',

@@ -16,6 +16,7 @@ import { Log } from './ui/log';
 import { SourcesView } from './ui/sourcesView';
 import type { SourcesTreeProvider } from './ui/sourcesTree';
 import { StatusBar } from './ui/statusBar';
+import { errorMessage } from './protocol/errors';
 
 /** What activate() returns: the integration tests read the model, the tree and the stored state through it. */
 export interface InstamrktApi {
@@ -39,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     onSecret: (v) => redactor.addSecret(v),
   });
   const cache = new GlobalStateSourcesCache(context.globalState, () => cacheKey(session.snapshot.serverUrl, session.snapshot.userId));
-  const service = new SourceService(cache, (what, err) => log.named('sources').warn(`${what}: ${err instanceof Error ? err.message : String(err)}`));
+  const service = new SourceService(cache, (what, err) => log.named('sources').warn(`${what}: ${errorMessage(err)}`));
   const view = new SourcesView(service);
   const statusBar = new StatusBar();
   const emulator = new LocalEmulator(path.join(context.extensionPath, 'dist', 'emulator.js'), path.join(context.globalStorageUri.fsPath, 'emulator-state.json'));
@@ -63,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
   };
   const showError = (err: unknown): void => {
     log.named('connection').error(err instanceof Error ? err : String(err));
-    void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
+    void vscode.window.showErrorMessage(errorMessage(err));
   };
 
   let listLoaded = false;
@@ -91,7 +92,7 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
       }
     }),
     session.onDidConnect((client) => {
-      service.attach(client).catch((err) => log.named('sources').error(`Could not read the source list: ${err instanceof Error ? err.message : String(err)}`));
+      service.attach(client).catch((err) => log.named('sources').error(`Could not read the source list: ${errorMessage(err)}`));
     }),
     session.onDidLoseConnection(() => service.detach()),
     session.onDidSignOut(() => {

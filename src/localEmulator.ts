@@ -5,6 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Emitter } from './protocol/events';
+import { errorMessage } from './protocol/errors';
 
 const READY = /Instamrkt emulator listening on (http:\/\/\S+)/;
 const START_TIMEOUT_MS = 20_000;
@@ -64,7 +65,7 @@ export class LocalEmulator {
           env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
         });
       } catch (err) {
-        reject(new LocalEmulatorError(`Could not start the local emulator: ${err instanceof Error ? err.message : String(err)}`));
+        reject(new LocalEmulatorError(`Could not start the local emulator: ${errorMessage(err)}`));
         return;
       }
       this.child = child;

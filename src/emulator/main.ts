@@ -5,6 +5,7 @@ import { isLoopbackHost } from '../protocol/handshake';
 import { CliUsageError, USAGE, parseCliArgs } from './cliArgs';
 import { DEMO_USER, PLAYER_USER } from './seed';
 import { EmulatorStartError, startEmulator } from './server';
+import { errorMessage } from '../protocol/errors';
 
 async function main(): Promise<number> {
   let options;
@@ -57,7 +58,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`Emulator failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`Emulator failed: ${errorMessage(err)}\n`);
     process.exit(1);
   },
 );

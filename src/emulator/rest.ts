@@ -6,6 +6,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { login, logout } from './accounts';
 import { EmulatorState } from './state';
 import { StateSaver } from './stateFile';
+import { errorMessage } from '../protocol/errors';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -163,7 +164,7 @@ export async function handleHttp(env: RestEnvironment, req: IncomingMessage, res
     }
     sendJson(res, 404, { msg: `No such endpoint: ${req.method ?? '?'} ${path.slice(0, 100)}` });
   } catch (err) {
-    env.log(`REST error: ${err instanceof Error ? err.message : String(err)}`);
+    env.log(`REST error: ${errorMessage(err)}`);
     if (!res.headersSent) sendJson(res, 500, { msg: 'The emulator failed to handle this request.' });
     else res.destroy();
   }

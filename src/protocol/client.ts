@@ -4,17 +4,7 @@
 import WebSocket from 'ws';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { CodeTable, OpName, ResName } from './codes';
-import {
-  AuthenticationError,
-  ConnectionFailedError,
-  ConnectionLostError,
-  DisposedError,
-  InvalidArgumentError,
-  NotConnectedError,
-  ProtocolError,
-  RequestTimeoutError,
-  ServerError,
-} from './errors';
+import { AuthenticationError, ConnectionFailedError, ConnectionLostError, DisposedError, InvalidArgumentError, NotConnectedError, ProtocolError, RequestTimeoutError, ServerError, errorMessage } from './errors';
 import { buildHandshakeUrl, checkWebSocketUrl, redactHandshakeUrl } from './handshake';
 import {
   ActiveGame,
@@ -205,7 +195,7 @@ export class InstamrktClient implements Disposable {
       if (problem) throw new InvalidArgumentError(problem);
     }
     this.logger = options.logger;
-    const onListenerError = (error: unknown): void => this.log('error', `An event listener failed: ${error instanceof Error ? error.message : String(error)}`);
+    const onListenerError = (error: unknown): void => this.log('error', `An event listener failed: ${errorMessage(error)}`);
     this.stateEmitter = new Emitter(onListenerError);
     this.eventEmitter = new Emitter(onListenerError);
     this.protocolErrorEmitter = new Emitter(onListenerError);

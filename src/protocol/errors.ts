@@ -94,3 +94,8 @@ export class DisposedError extends InstamrktError {
 export class InvalidArgumentError extends InstamrktError {
   readonly code = 'invalid-argument';
 }
+
+/** The text of anything thrown: an Error's message, or the value itself as a string. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -2,7 +2,7 @@
 // sign-in / sign-out / renewal, and the one ConnectionStatus value the UI
 // shows. Plain TypeScript: storage, REST and the client come in as interfaces.
 import type { ClientOptions, InstamrktClient, StateChangeEvent } from '../protocol/client';
-import { AuthenticationError } from '../protocol/errors';
+import { AuthenticationError, errorMessage } from '../protocol/errors';
 import { Emitter, type Event } from '../protocol/events';
 import { checkRestUrl, checkWebSocketUrl } from '../protocol/handshake';
 import type { ServerMessage } from '../protocol/messages';
@@ -70,10 +70,6 @@ async function defaultClientFactory(): Promise<(options: ClientOptions) => Insta
 async function defaultRest(restUrl: string): Promise<RestApi> {
   const { RestClient } = await import('../protocol/rest.js');
   return new RestClient(restUrl);
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 export class Session {
@@ -213,7 +209,7 @@ export class Session {
         throw err;
       }
       // The key is good (REST just issued it) or the server is only unreachable: keep it and let the client retry.
-      this.deps.logger.warn(`Signed in, but not connected yet: ${message(err)}`);
+      this.deps.logger.warn(`Signed in, but not connected yet: ${errorMessage(err)}`);
     }
     await this.deps.store.set(serverUrl, account);
   }
@@ -233,7 +229,7 @@ export class Session {
       if (account?.password) {
         this.rest(restUrl)
           .then((rest) => rest.logout(account.sessionKey))
-          .catch((err) => this.deps.logger.debug(`Server-side logout failed (the key expires by itself): ${message(err)}`));
+          .catch((err) => this.deps.logger.debug(`Server-side logout failed (the key expires by itself): ${errorMessage(err)}`));
       }
     }
   }
@@ -294,7 +290,7 @@ export class Session {
       checkRestUrl(restUrl);
     } catch (err) {
       this.dropClient();
-      this.lastError = message(err);
+      this.lastError = errorMessage(err);
       this.setStatus({ kind: 'disconnected', nextRetryAt: undefined, error: this.lastError });
       throw err;
     }
@@ -321,7 +317,7 @@ export class Session {
       await this.deps.store.set(this.endpoints.serverUrl, this.account);
       return true;
     } catch (err) {
-      this.deps.logger.warn(`Could not renew the session: ${message(err)}`);
+      this.deps.logger.warn(`Could not renew the session: ${errorMessage(err)}`);
       return false;
     }
   }
@@ -379,7 +375,7 @@ export class Session {
   }
 
   private onClientState(client: InstamrktClient, ev: StateChangeEvent): void {
-    if (ev.error) this.lastError = message(ev.error);
+    if (ev.error) this.lastError = errorMessage(ev.error);
     switch (ev.state) {
       case 'connecting':
         this.setStatus({ kind: 'connecting' });
@@ -396,9 +392,9 @@ export class Session {
         if (ev.error instanceof AuthenticationError) {
           this.setStatus({ kind: 'authFailed', error: ev.error.message });
           // A key refused during an automatic reconnect: renew once with the stored password.
-          if (!this.inConnectCall && this.account?.password) void this.connect().catch((err) => this.deps.logger.warn(`Reconnect failed: ${message(err)}`));
+          if (!this.inConnectCall && this.account?.password) void this.connect().catch((err) => this.deps.logger.warn(`Reconnect failed: ${errorMessage(err)}`));
         } else {
-          this.setStatus({ kind: 'disconnected', nextRetryAt: ev.nextRetryAt, error: ev.error ? message(ev.error) : undefined });
+          this.setStatus({ kind: 'disconnected', nextRetryAt: ev.nextRetryAt, error: ev.error ? errorMessage(ev.error) : undefined });
         }
         break;
     }

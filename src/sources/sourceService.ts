@@ -1,7 +1,7 @@
 // The user's game sources and their games as last read from the server: the
 // model the tree renders and the commands change. Plain TypeScript: it talks to
 // the server through `SourcesApi` and publishes one change event.
-import { NotConnectedError } from '../protocol/errors';
+import { NotConnectedError, errorMessage } from '../protocol/errors';
 import { Emitter, Event } from '../protocol/events';
 import type { ActiveGame, ServerMessage, SourceInfo, UpcomingGame } from '../protocol/messages';
 
@@ -183,7 +183,7 @@ export class SourceService {
     } catch (err) {
       const entry = this.entries.get(sourceId);
       if (entry) {
-        entry.gamesError = err instanceof Error ? err.message : String(err);
+        entry.gamesError = errorMessage(err);
         this.changed.fire({ sourceId });
       }
       throw err;

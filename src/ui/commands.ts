@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { Commands } from '../ids';
 import type { Config } from '../config';
-import { ConnectionLostError, RequestTimeoutError, ServerError } from '../protocol/errors';
+import { ConnectionLostError, RequestTimeoutError, ServerError, errorMessage } from '../protocol/errors';
 import type { LocalEmulator } from '../localEmulator';
 import type { Session } from '../sources/session';
 import type { SourceService } from '../sources/sourceService';
@@ -26,10 +26,6 @@ export interface CommandContext {
   leaveEmulator(): Promise<void>;
 }
 
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   const logger = ctx.log.named('commands');
   const register = (id: string, fn: (...args: unknown[]) => unknown): vscode.Disposable =>
@@ -38,8 +34,8 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       try {
         return await fn(...args);
       } catch (err) {
-        logger.error(`${id} failed: ${errorText(err)}`);
-        void vscode.window.showErrorMessage(errorText(err));
+        logger.error(`${id} failed: ${errorMessage(err)}`);
+        void vscode.window.showErrorMessage(errorMessage(err));
         return undefined;
       }
     });
@@ -125,7 +121,7 @@ async function closeSources(ctx: CommandContext, node: unknown, nodes: unknown):
             const g = await ctx.service.loadGames(id);
             return { id, name, active: g.active.map((x) => x.name || x.game_id), upcoming: g.upcoming.map((x) => x.game_name || x.id) };
           } catch (err) {
-            return { id, name, countError: errorText(err) };
+            return { id, name, countError: errorMessage(err) };
           }
         }),
       ),
@@ -146,9 +142,9 @@ async function closeSources(ctx: CommandContext, node: unknown, nodes: unknown):
       f.error instanceof ServerError
         ? vscode.l10n.t('the server refused: {0}', f.error.text)
         : f.error instanceof ConnectionLostError || f.error instanceof RequestTimeoutError
-          ? vscode.l10n.t('{0} The list will be re-read from the server.', errorText(f.error))
-          : errorText(f.error);
-    ctx.log.named('commands').warn(`close ${f.id} failed: ${errorText(f.error)}`);
+          ? vscode.l10n.t('{0} The list will be re-read from the server.', errorMessage(f.error))
+          : errorMessage(f.error);
+    ctx.log.named('commands').warn(`close ${f.id} failed: ${errorMessage(f.error)}`);
     void vscode.window.showErrorMessage(vscode.l10n.t('Could not close "{0}": {1}', f.name, why));
   }
 }

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { ItemContext } from '../ids';
 import type { ActiveGame, UpcomingGame } from '../protocol/messages';
 import type { SourceEntry, SourceService } from '../sources/sourceService';
+import { errorMessage } from '../protocol/errors';
 
 export type TreeNode =
   | { kind: 'source'; id: string }
@@ -95,7 +96,7 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       ];
       return nodes.length ? nodes : [{ kind: 'note', sourceId, text: vscode.l10n.t('No active or upcoming games'), error: false }];
     } catch (err) {
-      const text = err instanceof Error ? err.message : String(err);
+      const text = errorMessage(err);
       return [{ kind: 'note', sourceId, text: vscode.l10n.t('Could not load games: {0}', text), error: true }];
     }
   }
