@@ -60,6 +60,9 @@ export interface SessionDeps {
 
 export const SESSION_KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
+/** Signed in, not connected, nothing scheduled. */
+const IDLE: ConnectionStatus = { kind: 'disconnected', nextRetryAt: undefined, error: undefined };
+
 // The network stack (ws, http, https, tls, zlib) is loaded on first use, not at
 // activation: nothing needs it before the first connect or sign-in.
 async function defaultClientFactory(): Promise<(options: ClientOptions) => InstamrktClient> {
@@ -135,7 +138,7 @@ export class Session {
     this.checkEndpoints();
     await this.loadAccount();
     if (!this.account) return this.setStatus({ kind: 'signedOut' });
-    this.setStatus({ kind: 'disconnected', nextRetryAt: undefined, error: undefined });
+    this.setStatus(IDLE);
     if (autoConnect) await this.connect().catch(() => undefined);
   }
 
@@ -170,7 +173,7 @@ export class Session {
   /** Closes the connection; stays signed in. */
   disconnect(): void {
     this.dropClient();
-    if (this.account) this.setStatus({ kind: 'disconnected', nextRetryAt: undefined, error: undefined });
+    if (this.account) this.setStatus(IDLE);
     else this.setStatus({ kind: 'signedOut' });
   }
 
@@ -205,24 +208,22 @@ export class Session {
         // Lose nothing: go back to what was there before.
         this.account = previous;
         this.dropClient();
-        this.setStatus(previous ? { kind: 'disconnected', nextRetryAt: undefined, error: undefined } : { kind: 'signedOut' });
+        this.setStatus(previous ? IDLE : { kind: 'signedOut' });
         throw err;
       }
       // The key is good (REST just issued it) or the server is only unreachable: keep it and let the client retry.
       this.deps.logger.warn(`Signed in, but not connected yet: ${errorMessage(err)}`);
     }
-    await this.deps.store.set(serverUrl, account);
+    // connect() may have renewed the key (and stored it): store what is current, not what came in.
+    await this.deps.store.set(serverUrl, this.account ?? account);
   }
 
   /** Ends the session on the server (best effort), deletes the stored secrets and disconnects. */
   async signOut(): Promise<void> {
     const account = this.account;
     const { serverUrl, restUrl } = this.endpoints;
-    this.account = undefined;
-    this.dropClient();
     this.lastError = undefined;
-    this.setStatus({ kind: 'signedOut' });
-    this.signedOut.fire();
+    this.becomeSignedOut();
     try {
       await this.deps.store.delete(serverUrl);
     } finally {
@@ -256,16 +257,12 @@ export class Session {
     const current = this.account;
     if (!stored && current) {
       this.deps.logger.info('Signed out in another window.');
-      this.account = undefined;
-      this.dropClient();
-      this.setStatus({ kind: 'signedOut' });
-      this.signedOut.fire();
+      this.becomeSignedOut();
     } else if (stored && (!current || stored.sessionKey !== current.sessionKey || stored.userId !== current.userId)) {
       this.deps.logger.info('Signed in in another window.');
       if (current && stored.userId !== current.userId) this.reset.fire();
       this.account = stored;
-      this.deps.onSecret?.(stored.sessionKey);
-      this.deps.onSecret?.(stored.password ?? '');
+      this.rememberSecrets(stored);
       await this.connect().catch(() => undefined);
     }
   }
@@ -298,10 +295,20 @@ export class Session {
 
   private async loadAccount(): Promise<void> {
     this.account = await this.deps.store.get(this.endpoints.serverUrl);
-    if (this.account) {
-      this.deps.onSecret?.(this.account.sessionKey);
-      this.deps.onSecret?.(this.account.password ?? '');
-    }
+    if (this.account) this.rememberSecrets(this.account);
+  }
+
+  /** Tells the log redactor every secret of an account read from storage. */
+  private rememberSecrets(account: Account): void {
+    this.deps.onSecret?.(account.sessionKey);
+    if (account.password) this.deps.onSecret?.(account.password);
+  }
+
+  private becomeSignedOut(): void {
+    this.account = undefined;
+    this.dropClient();
+    this.setStatus({ kind: 'signedOut' });
+    this.signedOut.fire();
   }
 
   /** Renews an expired or refused session key with the stored password. True if it worked. */
