@@ -2,6 +2,7 @@
 // documented defaults and bounds applied, so no other module reads raw config.
 import * as vscode from 'vscode';
 import { Settings } from './ids';
+import type { Endpoints } from './sources/session';
 
 export type CloseConfirmation = 'modal' | 'typeName';
 
@@ -43,6 +44,11 @@ export class Config {
 
   get startLocalEmulator(): boolean {
     return this.section.get<boolean>(Settings.startLocalEmulator, false);
+  }
+
+  /** Where and how to connect, as configured. */
+  get endpoints(): Endpoints {
+    return { serverUrl: this.serverUrl, restUrl: this.restUrl, requestTimeoutMs: this.requestTimeoutMs, keepAliveMs: this.keepAliveMs };
   }
 
   /** True when the change touches a setting that needs a new connection. */

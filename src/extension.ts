@@ -35,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
   const credentials = new CredentialStore(context.secrets);
   const session = new Session({
     store: credentials,
-    endpoints: () => ({ serverUrl: config.serverUrl, restUrl: config.restUrl, requestTimeoutMs: config.requestTimeoutMs, keepAliveMs: config.keepAliveMs }),
+    endpoints: () => config.endpoints,
     logger: log.named('connection'),
     onSecret: (v) => redactor.addSecret(v),
   });
@@ -51,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     const running = await emulator.start();
     emulatorLog.info(`Local emulator running at ${running.httpUrl} (pid ${running.pid ?? '?'})`);
     await vscode.commands.executeCommand('setContext', ContextKeys.emulatorRunning, true);
-    await session.useEndpoints({ serverUrl: running.wsUrl, restUrl: running.httpUrl, requestTimeoutMs: config.requestTimeoutMs, keepAliveMs: config.keepAliveMs }, false);
+    await session.useEndpoints({ ...config.endpoints, serverUrl: running.wsUrl, restUrl: running.httpUrl }, false);
     await session.signIn('demo', 'demo');
   };
   /** Goes back to the configured server and stops the emulator. */
