@@ -11,7 +11,7 @@ import type { Log } from './log';
 import { askNewSource, confirmClose, type CloseTarget } from './prompts';
 import { pickStatusAction } from './statusBar';
 import type { SourcesView } from './sourcesView';
-import type { TreeNode } from './sourcesTree';
+import { activeGameLabel, upcomingGameLabel, type TreeNode } from './sourcesTree';
 
 export interface CommandContext {
   config: Config;
@@ -101,10 +101,11 @@ async function openSource(ctx: CommandContext): Promise<void> {
 async function closeSources(ctx: CommandContext, node: unknown, nodes: unknown): Promise<void> {
   if (!ctx.session.api) throw new Error(vscode.l10n.t('Connect to Instamrkt before closing a game source.'));
   let ids: string[];
+  const clicked = sourceIdOf(node);
   if (Array.isArray(nodes) && nodes.length > 0) {
     ids = nodes.map(sourceIdOf).filter((id): id is string => id !== undefined);
-  } else if (sourceIdOf(node)) {
-    ids = [sourceIdOf(node) as string];
+  } else if (clicked) {
+    ids = [clicked];
   } else {
     ids = await pickSources(ctx);
   }
@@ -119,7 +120,7 @@ async function closeSources(ctx: CommandContext, node: unknown, nodes: unknown):
           const name = ctx.service.get(id)?.info.name ?? id;
           try {
             const g = await ctx.service.loadGames(id);
-            return { id, name, active: g.active.map((x) => x.name || x.game_id), upcoming: g.upcoming.map((x) => x.game_name || x.id) };
+            return { id, name, active: g.active.map(activeGameLabel), upcoming: g.upcoming.map(upcomingGameLabel) };
           } catch (err) {
             return { id, name, countError: errorMessage(err) };
           }

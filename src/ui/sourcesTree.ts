@@ -38,6 +38,15 @@ export function statusLabel(status: string): string {
   }
 }
 
+/** What a game is called on screen: its name, or its id when it has none. */
+export function activeGameLabel(game: ActiveGame): string {
+  return game.name || game.game_id;
+}
+
+export function upcomingGameLabel(game: UpcomingGame): string {
+  return game.game_name || game.id;
+}
+
 export function shortId(id: string): string {
   return id.length > 8 ? id.slice(0, 8) : id;
 }
@@ -111,17 +120,17 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
         return this.sourceItem(element.id, this.service.get(element.id));
       case 'game': {
         const g = element.game;
-        const item = new vscode.TreeItem(g.name || g.game_id, vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(activeGameLabel(g), vscode.TreeItemCollapsibleState.None);
         item.id = `game:${element.sourceId}:${g.game_id}`;
         item.description = statusLabel(g.status);
         item.iconPath = new vscode.ThemeIcon(STATUS_ICONS[g.status] ?? 'circle-outline');
         item.contextValue = ItemContext.game;
-        item.accessibilityInformation = { label: vscode.l10n.t('Game {0}, {1}', g.name || g.game_id, statusLabel(g.status)) };
+        item.accessibilityInformation = { label: vscode.l10n.t('Game {0}, {1}', activeGameLabel(g), statusLabel(g.status)) };
         return item;
       }
       case 'upcoming': {
         const g = element.game;
-        const item = new vscode.TreeItem(g.game_name || g.id, vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(upcomingGameLabel(g), vscode.TreeItemCollapsibleState.None);
         item.id = `upcoming:${element.sourceId}:${g.id}`;
         item.description = g.live_start_at === undefined ? vscode.l10n.t('upcoming') : vscode.l10n.t('upcoming · {0}', when(g.live_start_at));
         item.iconPath = new vscode.ThemeIcon('calendar');
@@ -166,14 +175,14 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       item.tooltip = md;
     } else if (element.kind === 'game') {
       const g = element.game;
-      const lines = [g.name || g.game_id, `${vscode.l10n.t('ID')}: ${g.game_id}`, `${vscode.l10n.t('Status')}: ${statusLabel(g.status)}`];
+      const lines = [activeGameLabel(g), `${vscode.l10n.t('ID')}: ${g.game_id}`, `${vscode.l10n.t('Status')}: ${statusLabel(g.status)}`];
       if (g.type) lines.push(`${vscode.l10n.t('Type')}: ${g.type}`);
       if (g.open_at !== undefined) lines.push(`${vscode.l10n.t('Opens')}: ${when(g.open_at)}`);
       if (g.close_at !== undefined) lines.push(`${vscode.l10n.t('Closes')}: ${when(g.close_at)}`);
       item.tooltip = lines.join('\n');
     } else if (element.kind === 'upcoming') {
       const g = element.game;
-      const lines = [g.game_name || g.id, `${vscode.l10n.t('ID')}: ${g.id}`];
+      const lines = [upcomingGameLabel(g), `${vscode.l10n.t('ID')}: ${g.id}`];
       if (g.live_start_at !== undefined) lines.push(`${vscode.l10n.t('Starts')}: ${when(g.live_start_at)}`);
       if (g.currency) lines.push(`${vscode.l10n.t('Currency')}: ${g.currency}`);
       if (g.hashtag) lines.push(`#${g.hashtag.replace(/^#/, '')}`);
