@@ -5,9 +5,9 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Emitter } from './protocol/events';
+import { READY_LINE } from './emulator/readyLine';
 import { errorMessage } from './protocol/errors';
 
-const READY = /Instamrkt emulator listening on (http:\/\/\S+)/;
 const START_TIMEOUT_MS = 20_000;
 
 export interface RunningEmulator {
@@ -88,7 +88,7 @@ export class LocalEmulator {
       child.stdout?.on('data', (chunk: string) => {
         if (settled) return;
         out += chunk;
-        const m = READY.exec(out);
+        const m = READY_LINE.exec(out);
         if (m) {
           settled = true;
           ready = true;

@@ -6,6 +6,7 @@ import { CliUsageError, USAGE, parseCliArgs } from './cliArgs';
 import { DEMO_USER, PLAYER_USER } from './seed';
 import { EmulatorStartError, startEmulator } from './server';
 import { errorMessage } from '../protocol/errors';
+import { readyLine } from './readyLine';
 
 async function main(): Promise<number> {
   let options;
@@ -44,7 +45,7 @@ async function main(): Promise<number> {
     }
     throw err;
   }
-  process.stdout.write(`Instamrkt emulator listening on ${emulator.url}\n`);
+  process.stdout.write(`${readyLine(emulator.url)}\n`);
   if (options.seed === 'demo' && !options.statePath) {
     process.stdout.write(`Demo users: ${DEMO_USER.username} / ${DEMO_USER.password} (developer, id ${DEMO_USER.id}), ${PLAYER_USER.username} / ${PLAYER_USER.password} (id ${PLAYER_USER.id})\n`);
   } else if (options.seed === 'demo') {

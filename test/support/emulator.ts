@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import { startChild, waitForOutput, type Child } from './processes';
 import { repoRoot } from './paths';
+import { READY_LINE } from '../../src/emulator/readyLine';
 
 export interface EmulatorOptions {
   seed: 'demo' | 'empty';
@@ -43,14 +44,15 @@ export function useEmulatorBuild(script: string): void {
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const args = [options.script ?? builtScript ?? emulatorScript, '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--seed', options.seed, '--state', options.stateFile];
   const child = startChild('emulator', process.execPath, args, { cwd: repoRoot, logFile: options.logFile, echo: options.echo });
-  const match = await waitForOutput(child, /Instamrkt emulator listening on (http:\/\/([\d.]+):(\d+))/, 20_000).catch(async (err: unknown) => {
+  const match = await waitForOutput(child, READY_LINE, 20_000).catch(async (err: unknown) => {
     await child.stop();
     throw err;
   });
-  const port = Number(match[3]);
+  const url = new URL(match[1]);
+  const port = Number(url.port);
   return {
     restUrl: match[1],
-    serverUrl: `ws://${match[2]}:${port}`,
+    serverUrl: `ws://${url.host}`,
     port,
     stateFile: options.stateFile,
     child,
