@@ -14,36 +14,36 @@ function clamp(value: number, min: number, max: number, fallback: number): numbe
 }
 
 export class Config {
-  private get section(): vscode.WorkspaceConfiguration {
+  get #section(): vscode.WorkspaceConfiguration {
     return vscode.workspace.getConfiguration(Settings.section);
   }
 
   get serverUrl(): string {
-    return this.section.get<string>(Settings.serverUrl, DEFAULT_SERVER_URL).trim() || DEFAULT_SERVER_URL;
+    return this.#section.get<string>(Settings.serverUrl, DEFAULT_SERVER_URL).trim() || DEFAULT_SERVER_URL;
   }
 
   get restUrl(): string {
-    return this.section.get<string>(Settings.restUrl, DEFAULT_REST_URL).trim() || DEFAULT_REST_URL;
+    return this.#section.get<string>(Settings.restUrl, DEFAULT_REST_URL).trim() || DEFAULT_REST_URL;
   }
 
   get autoConnect(): boolean {
-    return this.section.get<boolean>(Settings.autoConnect, true);
+    return this.#section.get<boolean>(Settings.autoConnect, true);
   }
 
   get requestTimeoutMs(): number {
-    return clamp(this.section.get<number>(Settings.requestTimeoutSeconds, 30), 1, 600, 30) * 1000;
+    return clamp(this.#section.get<number>(Settings.requestTimeoutSeconds, 30), 1, 600, 30) * 1000;
   }
 
   get keepAliveMs(): number {
-    return clamp(this.section.get<number>(Settings.keepAliveSeconds, 30), 0, 3600, 30) * 1000;
+    return clamp(this.#section.get<number>(Settings.keepAliveSeconds, 30), 0, 3600, 30) * 1000;
   }
 
   get closeConfirmation(): CloseConfirmation {
-    return this.section.get<string>(Settings.closeConfirmation) === 'typeName' ? 'typeName' : 'modal';
+    return this.#section.get<string>(Settings.closeConfirmation) === 'typeName' ? 'typeName' : 'modal';
   }
 
   get startLocalEmulator(): boolean {
-    return this.section.get<boolean>(Settings.startLocalEmulator, false);
+    return this.#section.get<boolean>(Settings.startLocalEmulator, false);
   }
 
   /** Where and how to connect, as configured. */

@@ -35,21 +35,25 @@ function isStored(v: unknown): v is Account {
 }
 
 export class CredentialStore implements AccountStore, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<string>();
+  readonly #changed = new vscode.EventEmitter<string>();
   /** Fires with the server URL whose credentials changed, in this window or another. */
-  readonly onDidChange = this.changed.event;
-  private readonly subscription: vscode.Disposable;
+  readonly onDidChange = this.#changed.event;
+  readonly #subscription: vscode.Disposable;
 
-  constructor(private readonly secrets: vscode.SecretStorage) {
-    this.subscription = secrets.onDidChange((e) => {
-      if (e.key.startsWith(PREFIX)) this.changed.fire(e.key.slice(PREFIX.length));
+  readonly #secrets: vscode.SecretStorage;
+
+
+  constructor(secrets: vscode.SecretStorage) {
+    this.#secrets = secrets;
+    this.#subscription = secrets.onDidChange((e) => {
+      if (e.key.startsWith(PREFIX)) this.#changed.fire(e.key.slice(PREFIX.length));
     });
   }
 
   async get(serverUrl: string): Promise<Account | undefined> {
     let raw: string | undefined;
     try {
-      raw = await this.secrets.get(PREFIX + serverUrl);
+      raw = await this.#secrets.get(PREFIX + serverUrl);
     } catch (err) {
       throw new CredentialStorageError('read', err);
     }
@@ -64,7 +68,7 @@ export class CredentialStore implements AccountStore, vscode.Disposable {
 
   async set(serverUrl: string, credentials: Account): Promise<void> {
     try {
-      await this.secrets.store(PREFIX + serverUrl, JSON.stringify(credentials));
+      await this.#secrets.store(PREFIX + serverUrl, JSON.stringify(credentials));
     } catch (err) {
       throw new CredentialStorageError('save', err);
     }
@@ -72,14 +76,14 @@ export class CredentialStore implements AccountStore, vscode.Disposable {
 
   async delete(serverUrl: string): Promise<void> {
     try {
-      await this.secrets.delete(PREFIX + serverUrl);
+      await this.#secrets.delete(PREFIX + serverUrl);
     } catch (err) {
       throw new CredentialStorageError('delete', err);
     }
   }
 
   dispose(): void {
-    this.subscription.dispose();
-    this.changed.dispose();
+    this.#subscription.dispose();
+    this.#changed.dispose();
   }
 }

@@ -22,43 +22,46 @@ export class LocalEmulatorError extends Error {
 }
 
 export class LocalEmulator {
-  private child: ChildProcess | undefined;
-  private running: Promise<RunningEmulator> | undefined;
-  private readonly exited = new Emitter<{ code: number | null; signal: NodeJS.Signals | null; expected: boolean }>();
+  #child: ChildProcess | undefined;
+  #running: Promise<RunningEmulator> | undefined;
+  readonly #exited = new Emitter<{ code: number | null; signal: NodeJS.Signals | null; expected: boolean }>();
   /** Fires when the emulator process ends, whether stopped or crashed. */
-  readonly onDidExit = this.exited.event;
-  private stopping = false;
+  readonly onDidExit = this.#exited.event;
+  #stopping = false;
 
-  constructor(
-    private readonly scriptPath: string,
-    private readonly statePath: string,
-  ) {}
+  readonly #scriptPath: string;
+  readonly #statePath: string;
+
+  constructor(scriptPath: string, statePath: string) {
+    this.#scriptPath = scriptPath;
+    this.#statePath = statePath;
+  }
 
   get isRunning(): boolean {
-    return this.child !== undefined;
+    return this.#child !== undefined;
   }
 
   /** Starts it, or returns the running one. Rejects with the cause (port in use, crash, timeout). */
   start(): Promise<RunningEmulator> {
-    if (!this.running) {
-      this.running = this.spawn().catch((err) => {
-        this.running = undefined;
+    if (!this.#running) {
+      this.#running = this.#spawn().catch((err) => {
+        this.#running = undefined;
         throw err;
       });
     }
-    return this.running;
+    return this.#running;
   }
 
-  private async spawn(): Promise<RunningEmulator> {
+  async #spawn(): Promise<RunningEmulator> {
     // Loaded on first use: activation does not need child_process.
     const { fork } = await import('node:child_process');
     return new Promise<RunningEmulator>((resolve, reject) => {
-      const args = ['--host', '127.0.0.1', '--port', '0', '--seed', 'demo', '--state', this.statePath];
+      const args = ['--host', '127.0.0.1', '--port', '0', '--seed', 'demo', '--state', this.#statePath];
       let child: ChildProcess;
       try {
         // The extension's global storage folder does not exist on a fresh profile.
-        mkdirSync(dirname(this.statePath), { recursive: true });
-        child = fork(this.scriptPath, args, {
+        mkdirSync(dirname(this.#statePath), { recursive: true });
+        child = fork(this.#scriptPath, args, {
           silent: true,
           execArgv: [],
           // Under Electron the host binary must be told to behave as plain Node.
@@ -68,8 +71,8 @@ export class LocalEmulator {
         reject(new LocalEmulatorError(`Could not start the local emulator: ${errorMessage(err)}`));
         return;
       }
-      this.child = child;
-      this.stopping = false;
+      this.#child = child;
+      this.#stopping = false;
       let out = '';
       let errText = '';
       let settled = false;
@@ -104,22 +107,22 @@ export class LocalEmulator {
       });
       child.on('error', (err) => fail(err.message));
       child.on('exit', (code, signal) => {
-        if (this.child === child) {
-          this.child = undefined;
-          this.running = undefined;
+        if (this.#child === child) {
+          this.#child = undefined;
+          this.#running = undefined;
         }
         fail(`it exited (code ${code ?? 'none'}${signal ? `, signal ${signal}` : ''})`);
         // An exit before it was ready is the start's failure, already reported by start().
-        if (ready) this.exited.fire({ code, signal, expected: this.stopping });
+        if (ready) this.#exited.fire({ code, signal, expected: this.#stopping });
       });
     });
   }
 
   /** Stops it (SIGTERM, then SIGKILL after 5 s). Resolves when the process is gone. */
   async stop(): Promise<void> {
-    const child = this.child;
+    const child = this.#child;
     if (!child) return;
-    this.stopping = true;
+    this.#stopping = true;
     await new Promise<void>((resolve) => {
       const force = setTimeout(() => child.kill('SIGKILL'), 5000);
       child.once('exit', () => {
@@ -131,8 +134,8 @@ export class LocalEmulator {
   }
 
   dispose(): void {
-    this.child?.kill('SIGTERM');
-    this.child = undefined;
-    this.exited.dispose();
+    this.#child?.kill('SIGTERM');
+    this.#child = undefined;
+    this.#exited.dispose();
   }
 }

@@ -11,20 +11,20 @@ const HEX64 = /\b[0-9a-f]{64}\b/gi;
 const COOKIE = /((?:user_session_key|_xsrf|im_user)=)[^;\s"']*/gi;
 
 export class Redactor {
-  private readonly secrets = new Set<string>();
+  readonly #secrets = new Set<string>();
 
   /** Remember a value to blank wherever it appears. Values shorter than 4 characters are too common to match safely and are covered by the patterns instead. */
   addSecret(value: string | undefined): void {
-    if (value && value.length >= 4) this.secrets.add(value);
+    if (value && value.length >= 4) this.#secrets.add(value);
   }
 
   forgetSecret(value: string | undefined): void {
-    if (value) this.secrets.delete(value);
+    if (value) this.#secrets.delete(value);
   }
 
   redact(text: string): string {
     let out = text.replace(FIELD, `$1"${MASK}"`).replace(QUERY, `$1${MASK}`).replace(COOKIE, `$1${MASK}`).replace(HEX64, MASK);
-    for (const secret of this.secrets) {
+    for (const secret of this.#secrets) {
       if (out.includes(secret)) out = out.split(secret).join(MASK);
     }
     return out;

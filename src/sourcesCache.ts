@@ -17,27 +17,30 @@ function isCached(v: unknown): v is CachedSources {
 
 export class GlobalStateSourcesCache implements SourcesCache {
   /** `key()` names the current server and user, or undefined when signed out (nothing is cached then). */
-  constructor(
-    private readonly memento: vscode.Memento,
-    private readonly key: () => string | undefined,
-  ) {}
+  readonly #memento: vscode.Memento;
+  readonly #key: () => string | undefined;
+
+  constructor(memento: vscode.Memento, key: () => string | undefined) {
+    this.#memento = memento;
+    this.#key = key;
+  }
 
   load(): CachedSources | undefined {
-    const key = this.key();
+    const key = this.#key();
     if (!key) return undefined;
-    const value: unknown = this.memento.get(PREFIX + key);
+    const value: unknown = this.#memento.get(PREFIX + key);
     return isCached(value) ? value : undefined;
   }
 
   async save(value: CachedSources | undefined): Promise<void> {
-    const key = this.key();
+    const key = this.#key();
     if (!key) return;
-    await this.memento.update(PREFIX + key, value && { savedAt: value.savedAt, sources: value.sources.map((s) => ({ id: s.id, name: s.name })) });
+    await this.#memento.update(PREFIX + key, value && { savedAt: value.savedAt, sources: value.sources.map((s) => ({ id: s.id, name: s.name })) });
   }
 
   /** Removes every cached list (sign-out). */
   async clearAll(): Promise<void> {
-    await Promise.all(this.memento.keys().filter((k) => k.startsWith(PREFIX)).map((k) => this.memento.update(k, undefined)));
+    await Promise.all(this.#memento.keys().filter((k) => k.startsWith(PREFIX)).map((k) => this.#memento.update(k, undefined)));
   }
 }
 

@@ -76,30 +76,6 @@ export interface EchoIds {
   game_id?: string;
 }
 
-export interface CreateGameParams {
-  source_id: string;
-  game_name: string;
-  type: string;
-  actions: string[];
-  targets: string[];
-  open_at?: number;
-  close_at?: number;
-  live_start_at?: number;
-  currency?: string;
-  hashtag?: string;
-  image_url?: string;
-}
-
-export interface CreatePoolParams {
-  game_id: string;
-  description: string;
-  action_id: string;
-  targets: string[];
-  /** 1 parimutuel-event, 2 parimutuel-time, 3 binary-event, 4 binary-time. */
-  type: 1 | 2 | 3 | 4;
-}
-
-
 interface Pending {
   readonly opName: OpName;
   /** Response codes (of the table the request was sent with) that answer it. */
@@ -115,45 +91,45 @@ function isPermanent(error: Error | undefined): boolean {
   return error instanceof AuthenticationError || error instanceof InvalidArgumentError || error instanceof DisposedError;
 }
 
-function nonEmptyId(value: unknown, what: string): string {
+export function nonEmptyId(value: unknown, what: string): string {
   if (typeof value !== 'string' || value.trim() === '') throw new InvalidArgumentError(`${what} must be a non-empty string.`);
   return value;
 }
 
 export class InstamrktClient implements Disposable {
-  private readonly opts: Required<Omit<ClientOptions, 'logger' | 'reconnect'>> & { reconnect: BackoffOptions | false };
-  private readonly logger: Logger | undefined;
+  readonly #opts: Required<Omit<ClientOptions, 'logger' | 'reconnect'>> & { reconnect: BackoffOptions | false };
+  readonly #logger: Logger | undefined;
 
-  private _state: ConnectionState = 'disconnected';
-  private _codes: CodeTable = CodeTable.documented;
-  private _latencyMs: number | undefined;
-  private _nextRetryAt: number | undefined;
-  private _lastError: Error | undefined;
+  #state: ConnectionState = 'disconnected';
+  #codes: CodeTable = CodeTable.documented;
+  #latencyMs: number | undefined;
+  #nextRetryAt: number | undefined;
+  #lastError: Error | undefined;
 
-  private socket: WebSocket | undefined;
+  #socket: WebSocket | undefined;
   /** Requests in the order they were sent. */
-  private pending: Pending[] = [];
+  #pending: Pending[] = [];
   /** The connect attempt under way, shared by every connect() call made meanwhile. */
-  private attempt: Promise<void> | undefined;
+  #attempt: Promise<void> | undefined;
   /** Bumped whenever an attempt is abandoned, so its late results are ignored. */
-  private generation = 0;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private keepAliveTimer: NodeJS.Timeout | undefined;
-  private failures = 0;
+  #generation = 0;
+  #retryTimer: NodeJS.Timeout | undefined;
+  #keepAliveTimer: NodeJS.Timeout | undefined;
+  #failures = 0;
   /** Why the current socket is going down, when the client knows better than the close code. */
-  private lostReason: string | undefined;
+  #lostReason: string | undefined;
   /** True once a connection has been established; a later one is a "reconnect". */
-  private everConnected = false;
-  private lostSinceConnected = false;
+  #everConnected = false;
+  #lostSinceConnected = false;
   /** Set by disconnect(): no automatic reconnection until connect() is called again. */
-  private stopped = true;
-  private disposed = false;
+  #stopped = true;
+  #disposed = false;
 
-  private readonly stateEmitter: Emitter<StateChangeEvent>;
-  private readonly eventEmitter: Emitter<ServerMessage>;
-  private readonly protocolErrorEmitter: Emitter<ProtocolError>;
-  private readonly reconnectEmitter: Emitter<void>;
-  private readonly latencyEmitter: Emitter<number>;
+  readonly #stateEmitter: Emitter<StateChangeEvent>;
+  readonly #eventEmitter: Emitter<ServerMessage>;
+  readonly #protocolErrorEmitter: Emitter<ProtocolError>;
+  readonly #reconnectEmitter: Emitter<void>;
+  readonly #latencyEmitter: Emitter<number>;
 
   /** Connection state changes, published from one place (setState). */
   readonly onDidChangeState: Event<StateChangeEvent>;
@@ -175,7 +151,7 @@ export class InstamrktClient implements Disposable {
     if (checkWebSocketUrl(options.serverUrl).hash !== '') throw new InvalidArgumentError('The server URL must not contain a # fragment.');
     if (typeof options.credentials !== 'function') throw new InvalidArgumentError('credentials must be a function.');
     const reconnect: BackoffOptions | false = options.reconnect === false ? false : { ...DEFAULT_BACKOFF, ...options.reconnect };
-    this.opts = {
+    this.#opts = {
       requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
       keepAliveMs: DEFAULT_KEEP_ALIVE_MS,
       maxPayload: DEFAULT_MAX_PAYLOAD,
@@ -186,7 +162,7 @@ export class InstamrktClient implements Disposable {
       credentials: options.credentials,
       reconnect,
     };
-    const { requestTimeoutMs, keepAliveMs, maxPayload } = this.opts;
+    const { requestTimeoutMs, keepAliveMs, maxPayload } = this.#opts;
     if (!(Number.isFinite(requestTimeoutMs) && requestTimeoutMs > 0)) throw new InvalidArgumentError('requestTimeoutMs must be a positive number.');
     if (!(Number.isFinite(keepAliveMs) && keepAliveMs >= 0)) throw new InvalidArgumentError('keepAliveMs must be 0 (off) or a positive number.');
     if (!(Number.isSafeInteger(maxPayload) && maxPayload > 0)) throw new InvalidArgumentError('maxPayload must be a positive integer.');
@@ -194,53 +170,53 @@ export class InstamrktClient implements Disposable {
       const problem = backoffProblem(reconnect);
       if (problem) throw new InvalidArgumentError(problem);
     }
-    this.logger = options.logger;
-    const onListenerError = (error: unknown): void => this.log('error', `An event listener failed: ${errorMessage(error)}`);
-    this.stateEmitter = new Emitter(onListenerError);
-    this.eventEmitter = new Emitter(onListenerError);
-    this.protocolErrorEmitter = new Emitter(onListenerError);
-    this.reconnectEmitter = new Emitter(onListenerError);
-    this.latencyEmitter = new Emitter(onListenerError);
-    this.onDidChangeState = this.stateEmitter.event;
-    this.onEvent = this.eventEmitter.event;
-    this.onProtocolError = this.protocolErrorEmitter.event;
-    this.onDidReconnect = this.reconnectEmitter.event;
-    this.onDidMeasureLatency = this.latencyEmitter.event;
+    this.#logger = options.logger;
+    const onListenerError = (error: unknown): void => this.#log('error', `An event listener failed: ${errorMessage(error)}`);
+    this.#stateEmitter = new Emitter(onListenerError);
+    this.#eventEmitter = new Emitter(onListenerError);
+    this.#protocolErrorEmitter = new Emitter(onListenerError);
+    this.#reconnectEmitter = new Emitter(onListenerError);
+    this.#latencyEmitter = new Emitter(onListenerError);
+    this.onDidChangeState = this.#stateEmitter.event;
+    this.onEvent = this.#eventEmitter.event;
+    this.onProtocolError = this.#protocolErrorEmitter.event;
+    this.onDidReconnect = this.#reconnectEmitter.event;
+    this.onDidMeasureLatency = this.#latencyEmitter.event;
   }
 
   // ---- State ----
 
   get state(): ConnectionState {
-    return this._state;
+    return this.#state;
   }
 
   /** The code table in use: documented values, refreshed from get_opcodes after logon. */
   get codes(): CodeTable {
-    return this._codes;
+    return this.#codes;
   }
 
   /** Round trip of the last keep-alive or ping(), in ms. */
   get latencyMs(): number | undefined {
-    return this._latencyMs;
+    return this.#latencyMs;
   }
 
   /** When the next automatic connection attempt is due (epoch ms), if one is scheduled. */
   get nextRetryAt(): number | undefined {
-    return this._nextRetryAt;
+    return this.#nextRetryAt;
   }
 
   /** The error that last cost the connection (or stopped an attempt); cleared on connecting. */
   get lastError(): Error | undefined {
-    return this._lastError;
+    return this.#lastError;
   }
 
   /** Requests sent and not yet answered. */
   get pendingCount(): number {
-    return this.pending.length;
+    return this.#pending.length;
   }
 
   get isDisposed(): boolean {
-    return this.disposed;
+    return this.#disposed;
   }
 
   // ---- Lifecycle ----
@@ -252,103 +228,103 @@ export class InstamrktClient implements Disposable {
    * is scheduled when reconnection is on.
    */
   connect(): Promise<void> {
-    if (this.disposed) return Promise.reject(new DisposedError());
-    this.stopped = false;
-    if (this._state === 'connected') return Promise.resolve();
-    if (this.attempt) return this.attempt;
-    this.clearRetryTimer();
-    return this.startAttempt();
+    if (this.#disposed) return Promise.reject(new DisposedError());
+    this.#stopped = false;
+    if (this.#state === 'connected') return Promise.resolve();
+    if (this.#attempt) return this.#attempt;
+    this.#clearRetryTimer();
+    return this.#startAttempt();
   }
 
   /** Closes the connection and stops reconnecting. Pending requests fail with ConnectionLostError. */
   disconnect(): void {
-    if (this.disposed) return;
-    this.stopped = true;
-    this.clearRetryTimer();
-    this.teardown(new ConnectionLostError('disconnected by the client'), 'disconnected by the client');
-    this.setState('disconnected');
+    if (this.#disposed) return;
+    this.#stopped = true;
+    this.#clearRetryTimer();
+    this.#teardown(new ConnectionLostError('disconnected by the client'), 'disconnected by the client');
+    this.#setState('disconnected');
   }
 
   /** Ends everything: pending requests fail with DisposedError, timers are cleared, the socket closed. */
   dispose(): void {
-    if (this.disposed) return;
-    this.stopped = true;
-    this.clearRetryTimer();
-    this.teardown(new DisposedError(), 'client disposed');
-    this.setState('disconnected');
-    this.disposed = true;
-    this.stateEmitter.dispose();
-    this.eventEmitter.dispose();
-    this.protocolErrorEmitter.dispose();
-    this.reconnectEmitter.dispose();
-    this.latencyEmitter.dispose();
+    if (this.#disposed) return;
+    this.#stopped = true;
+    this.#clearRetryTimer();
+    this.#teardown(new DisposedError(), 'client disposed');
+    this.#setState('disconnected');
+    this.#disposed = true;
+    this.#stateEmitter.dispose();
+    this.#eventEmitter.dispose();
+    this.#protocolErrorEmitter.dispose();
+    this.#reconnectEmitter.dispose();
+    this.#latencyEmitter.dispose();
   }
 
-  private startAttempt(): Promise<void> {
-    const generation = ++this.generation;
-    this._nextRetryAt = undefined;
-    this.setState('connecting');
-    const attempt = this.runAttempt(generation).then(
+  #startAttempt(): Promise<void> {
+    const generation = ++this.#generation;
+    this.#nextRetryAt = undefined;
+    this.#setState('connecting');
+    const attempt = this.#runAttempt(generation).then(
       () => {
-        if (this.attempt === attempt) this.attempt = undefined;
+        if (this.#attempt === attempt) this.#attempt = undefined;
       },
       (error: Error) => {
-        if (this.attempt === attempt) this.attempt = undefined;
-        if (this.disposed) throw new DisposedError();
-        this.attemptFailed(generation, error);
+        if (this.#attempt === attempt) this.#attempt = undefined;
+        if (this.#disposed) throw new DisposedError();
+        this.#attemptFailed(generation, error);
         throw error;
       },
     );
-    this.attempt = attempt;
+    this.#attempt = attempt;
     return attempt;
   }
 
-  private async runAttempt(generation: number): Promise<void> {
-    const stale = (): boolean => generation !== this.generation || this.disposed;
+  async #runAttempt(generation: number): Promise<void> {
+    const stale = (): boolean => generation !== this.#generation || this.#disposed;
     let credentials: Credentials | undefined;
     try {
-      credentials = await this.opts.credentials();
+      credentials = await this.#opts.credentials();
     } catch (cause) {
       throw new AuthenticationError('Could not read the Instamrkt credentials.', { cause });
     }
-    if (stale()) throw this.disposed ? new DisposedError() : new ConnectionLostError('connection attempt cancelled');
+    if (stale()) throw this.#disposed ? new DisposedError() : new ConnectionLostError('connection attempt cancelled');
     if (!credentials || !credentials.userId || !credentials.sessionKey) throw new AuthenticationError('Not signed in to Instamrkt: no user id and session key.');
 
-    const url = buildHandshakeUrl(this.opts.serverUrl, credentials.userId, credentials.sessionKey);
-    this.log('info', `Connecting to ${redactHandshakeUrl(url)}`);
-    await this.openSocket(url, generation);
-    if (stale()) throw this.disposed ? new DisposedError() : new ConnectionLostError('connection attempt cancelled');
+    const url = buildHandshakeUrl(this.#opts.serverUrl, credentials.userId, credentials.sessionKey);
+    this.#log('info', `Connecting to ${redactHandshakeUrl(url)}`);
+    await this.#openSocket(url, generation);
+    if (stale()) throw this.#disposed ? new DisposedError() : new ConnectionLostError('connection attempt cancelled');
 
-    const logon = await this.send('logon', {}, ['logon_success', 'logon_fail', 'logon_fail_already_logged_in']);
+    const logon = await this.#send('logon', {}, ['logon_success', 'logon_fail', 'logon_fail_already_logged_in']);
     if (logon.name === 'logon_fail') {
       throw new AuthenticationError(logon.body.text ? `The server refused the logon: ${logon.body.text}` : 'The server refused the logon.');
     }
-    this.log('debug', logon.name === 'logon_success' ? 'Logged on.' : 'Already logged on (112): continuing.');
+    this.#log('debug', logon.name === 'logon_success' ? 'Logged on.' : 'Already logged on (112): continuing.');
 
-    if (this.opts.fetchOpcodes) {
+    if (this.#opts.fetchOpcodes) {
       try {
-        const table = await this.send('get_opcodes', {}, ['opcodes']);
-        this._codes = this._codes.withServerTable(table.body.opcodes, table.body.response_codes);
+        const table = await this.#send('get_opcodes', {}, ['opcodes']);
+        this.#codes = this.#codes.withServerTable(table.body.opcodes, table.body.response_codes);
       } catch (error) {
         // A connection lost here is fatal to the attempt; a refusal (666, timeout, bad table) is not.
         if (error instanceof ConnectionLostError || error instanceof DisposedError) throw error;
-        this.log('warn', `Could not read the server's code table, using the documented codes: ${describe(error)}`);
+        this.#log('warn', `Could not read the server's code table, using the documented codes: ${describe(error)}`);
       }
     }
-    if (stale()) throw this.disposed ? new DisposedError() : new ConnectionLostError('connection attempt cancelled');
+    if (stale()) throw this.#disposed ? new DisposedError() : new ConnectionLostError('connection attempt cancelled');
 
-    this.failures = 0;
-    this._lastError = undefined;
-    const reconnected = this.everConnected && this.lostSinceConnected;
-    this.everConnected = true;
-    this.lostSinceConnected = false;
-    this.setState('connected', { reconnected: reconnected || undefined });
-    this.scheduleKeepAlive();
-    if (reconnected) this.reconnectEmitter.fire();
+    this.#failures = 0;
+    this.#lastError = undefined;
+    const reconnected = this.#everConnected && this.#lostSinceConnected;
+    this.#everConnected = true;
+    this.#lostSinceConnected = false;
+    this.#setState('connected', { reconnected: reconnected || undefined });
+    this.#scheduleKeepAlive();
+    if (reconnected) this.#reconnectEmitter.fire();
   }
 
   /** Opens the socket; resolves on 'open', rejects with the reason it did not open. */
-  private openSocket(url: URL, generation: number): Promise<void> {
+  #openSocket(url: URL, generation: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       // Before 'open': why the attempt failed. After: why the connection was lost (first cause wins).
@@ -357,16 +333,16 @@ export class InstamrktClient implements Disposable {
         failure ??= error;
       };
       const lose = (why: string): void => {
-        this.lostReason ??= why;
+        this.#lostReason ??= why;
       };
-      this.lostReason = undefined;
+      this.#lostReason = undefined;
       const ws = new WebSocket(url, {
-        maxPayload: this.opts.maxPayload,
-        handshakeTimeout: this.opts.requestTimeoutMs,
+        maxPayload: this.#opts.maxPayload,
+        handshakeTimeout: this.#opts.requestTimeoutMs,
         // No redirects: the digest in the URL must not be replayed to another host.
         followRedirects: false,
       });
-      this.socket = ws;
+      this.#socket = ws;
 
       ws.on('unexpected-response', (_req: ClientRequest, res: IncomingMessage) => {
         const status = res.statusCode ?? 0;
@@ -381,10 +357,10 @@ export class InstamrktClient implements Disposable {
       ws.on('error', (error: Error) => {
         const code = (error as Error & { code?: unknown }).code;
         if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-          this.reportProtocolError(new ProtocolError(`The server sent a frame larger than ${this.opts.maxPayload} bytes; closing the connection.`));
+          this.#reportProtocolError(new ProtocolError(`The server sent a frame larger than ${this.#opts.maxPayload} bytes; closing the connection.`));
           lose('the server sent an oversize frame');
         } else if (typeof code === 'string' && code.startsWith('WS_ERR_')) {
-          this.reportProtocolError(new ProtocolError(`The server broke the WebSocket framing (${code}); closing the connection.`));
+          this.#reportProtocolError(new ProtocolError(`The server broke the WebSocket framing (${code}); closing the connection.`));
           lose('the server broke the WebSocket framing');
         } else if (!settled) {
           fail(new ConnectionFailedError(`Could not connect to ${url.host}: ${describe(error)}`, undefined, { cause: error }));
@@ -395,7 +371,7 @@ export class InstamrktClient implements Disposable {
       ws.on('open', () => {
         if (settled) return;
         settled = true;
-        if (generation !== this.generation) {
+        if (generation !== this.#generation) {
           ws.terminate();
           reject(new ConnectionLostError('connection attempt cancelled'));
           return;
@@ -403,140 +379,140 @@ export class InstamrktClient implements Disposable {
         resolve();
       });
       ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
-        if (ws !== this.socket) return;
-        this.onFrame(data, isBinary);
+        if (ws !== this.#socket) return;
+        this.#onFrame(data, isBinary);
       });
       ws.on('close', (code: number, reason: Buffer) => {
         if (!settled) {
           // Never opened: the attempt's own failure path decides what comes next.
           settled = true;
-          if (ws === this.socket) this.socket = undefined;
+          if (ws === this.#socket) this.#socket = undefined;
           reject(failure ?? new ConnectionFailedError(`The connection to ${url.host} closed before it opened (code ${code}).`));
           return;
         }
-        if (ws !== this.socket) return;
-        const why = this.lostReason ?? `closed by the server (code ${code}${reason.length ? `: ${reason.toString('utf8').slice(0, 200)}` : ''})`;
-        this.onSocketGone(why);
+        if (ws !== this.#socket) return;
+        const why = this.#lostReason ?? `closed by the server (code ${code}${reason.length ? `: ${reason.toString('utf8').slice(0, 200)}` : ''})`;
+        this.#onSocketGone(why);
       });
     });
   }
 
   /** The socket of the current connection closed or failed. */
-  private onSocketGone(why: string): void {
-    this.log('warn', `Connection lost: ${why}`);
-    this.socket = undefined;
-    this.clearKeepAlive();
-    this.rejectAllPending(new ConnectionLostError(why));
-    if (this.attempt) return; // the attempt's own failure path schedules what comes next
-    this.lostSinceConnected = true;
+  #onSocketGone(why: string): void {
+    this.#log('warn', `Connection lost: ${why}`);
+    this.#socket = undefined;
+    this.#clearKeepAlive();
+    this.#rejectAllPending(new ConnectionLostError(why));
+    if (this.#attempt) return; // the attempt's own failure path schedules what comes next
+    this.#lostSinceConnected = true;
     const lost = new ConnectionLostError(why);
-    this._lastError = lost;
-    this.scheduleRetry(lost);
+    this.#lastError = lost;
+    this.#scheduleRetry(lost);
   }
 
-  private attemptFailed(generation: number, error: Error): void {
-    if (generation !== this.generation || this.disposed) return;
-    this.log(error instanceof AuthenticationError ? 'error' : 'warn', `Connection attempt failed: ${error.message}`);
-    this._lastError = error;
-    if (this.everConnected) this.lostSinceConnected = true;
-    if (this.socket) {
-      const socket = this.socket;
-      this.socket = undefined;
+  #attemptFailed(generation: number, error: Error): void {
+    if (generation !== this.#generation || this.#disposed) return;
+    this.#log(error instanceof AuthenticationError ? 'error' : 'warn', `Connection attempt failed: ${error.message}`);
+    this.#lastError = error;
+    if (this.#everConnected) this.#lostSinceConnected = true;
+    if (this.#socket) {
+      const socket = this.#socket;
+      this.#socket = undefined;
       socket.terminate();
     }
-    this.clearKeepAlive();
-    this.rejectAllPending(new ConnectionLostError(error.message));
-    this.scheduleRetry(error);
+    this.#clearKeepAlive();
+    this.#rejectAllPending(new ConnectionLostError(error.message));
+    this.#scheduleRetry(error);
   }
 
-  private scheduleRetry(error: Error): void {
-    this.clearRetryTimer();
-    const { reconnect } = this.opts;
-    if (this.stopped || this.disposed || !reconnect || isPermanent(error)) {
-      this.setState('disconnected', { error });
+  #scheduleRetry(error: Error): void {
+    this.#clearRetryTimer();
+    const { reconnect } = this.#opts;
+    if (this.#stopped || this.#disposed || !reconnect || isPermanent(error)) {
+      this.#setState('disconnected', { error });
       return;
     }
-    const delay = backoffDelay(this.failures, reconnect, this.opts.random);
-    this.failures++;
-    this._nextRetryAt = Date.now() + delay;
-    this.log('info', `Reconnecting in ${Math.round(delay / 100) / 10} s.`);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      if (this.stopped || this.disposed || this.attempt || this._state === 'connected') return;
+    const delay = backoffDelay(this.#failures, reconnect, this.#opts.random);
+    this.#failures++;
+    this.#nextRetryAt = Date.now() + delay;
+    this.#log('info', `Reconnecting in ${Math.round(delay / 100) / 10} s.`);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      if (this.#stopped || this.#disposed || this.#attempt || this.#state === 'connected') return;
       // The promise's failure is handled in startAttempt (next retry or stop); nobody else awaits it.
-      this.startAttempt().catch(() => undefined);
+      this.#startAttempt().catch(() => undefined);
     }, delay);
-    this.setState('disconnected', { error, nextRetryAt: this._nextRetryAt });
+    this.#setState('disconnected', { error, nextRetryAt: this.#nextRetryAt });
   }
 
   /** Cancels the current attempt/connection: pending requests fail with `error`. */
-  private teardown(error: Error, why: string): void {
-    this.generation++;
-    this.attempt = undefined;
-    this.clearKeepAlive();
-    const socket = this.socket;
-    this.socket = undefined;
+  #teardown(error: Error, why: string): void {
+    this.#generation++;
+    this.#attempt = undefined;
+    this.#clearKeepAlive();
+    const socket = this.#socket;
+    this.#socket = undefined;
     if (socket) {
-      this.log('info', `Closing the connection: ${why}.`);
+      this.#log('info', `Closing the connection: ${why}.`);
       if (socket.readyState === WebSocket.OPEN) socket.close(1000, why);
       else socket.terminate();
     }
-    this.rejectAllPending(error);
+    this.#rejectAllPending(error);
   }
 
-  private setState(state: ConnectionState, extra: { error?: Error; reconnected?: boolean; nextRetryAt?: number } = {}): void {
-    if (state !== 'disconnected') this._nextRetryAt = undefined;
-    const previous = this._state;
+  #setState(state: ConnectionState, extra: { error?: Error; reconnected?: boolean; nextRetryAt?: number } = {}): void {
+    if (state !== 'disconnected') this.#nextRetryAt = undefined;
+    const previous = this.#state;
     if (previous === state && extra.error === undefined && extra.nextRetryAt === undefined) return;
-    this._state = state;
+    this.#state = state;
     const event: StateChangeEvent = { state, previous };
     if (extra.error) event.error = extra.error;
     if (extra.reconnected) event.reconnected = true;
     if (extra.nextRetryAt !== undefined) event.nextRetryAt = extra.nextRetryAt;
-    this.log('debug', `State ${previous} → ${state}`);
-    this.stateEmitter.fire(event);
+    this.#log('debug', `State ${previous} → ${state}`);
+    this.#stateEmitter.fire(event);
   }
 
-  private clearRetryTimer(): void {
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
-    this._nextRetryAt = undefined;
+  #clearRetryTimer(): void {
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    this.#nextRetryAt = undefined;
   }
 
   // ---- Keep-alive ----
 
-  private scheduleKeepAlive(): void {
-    this.clearKeepAlive();
-    if (this.opts.keepAliveMs <= 0 || this._state !== 'connected') return;
-    this.keepAliveTimer = setTimeout(() => {
-      this.keepAliveTimer = undefined;
-      const socket = this.socket;
-      if (!socket || this._state !== 'connected') return;
+  #scheduleKeepAlive(): void {
+    this.#clearKeepAlive();
+    if (this.#opts.keepAliveMs <= 0 || this.#state !== 'connected') return;
+    this.#keepAliveTimer = setTimeout(() => {
+      this.#keepAliveTimer = undefined;
+      const socket = this.#socket;
+      if (!socket || this.#state !== 'connected') return;
       const started = performance.now();
-      this.send('ping', {}, ['pong']).then(
+      this.#send('ping', {}, ['pong']).then(
         () => {
-          this.setLatency(performance.now() - started);
-          if (socket === this.socket) this.scheduleKeepAlive();
+          this.#setLatency(performance.now() - started);
+          if (socket === this.#socket) this.#scheduleKeepAlive();
         },
         (error: unknown) => {
-          if (socket !== this.socket) return;
+          if (socket !== this.#socket) return;
           if (error instanceof RequestTimeoutError) {
-            this.log('warn', 'No answer to the keep-alive ping: the connection is dead.');
-            this.lostReason ??= 'no answer to the keep-alive ping';
+            this.#log('warn', 'No answer to the keep-alive ping: the connection is dead.');
+            this.#lostReason ??= 'no answer to the keep-alive ping';
             // 'close' follows terminate(): the usual lost-connection path rejects and reconnects.
             socket.terminate();
           } else {
             // The server answered (a 666 meant for the ping, say): it is alive, keep pinging.
-            this.scheduleKeepAlive();
+            this.#scheduleKeepAlive();
           }
         },
       );
-    }, this.opts.keepAliveMs);
+    }, this.#opts.keepAliveMs);
   }
 
-  private clearKeepAlive(): void {
-    if (this.keepAliveTimer) clearTimeout(this.keepAliveTimer);
-    this.keepAliveTimer = undefined;
+  #clearKeepAlive(): void {
+    if (this.#keepAliveTimer) clearTimeout(this.#keepAliveTimer);
+    this.#keepAliveTimer = undefined;
   }
 
   // ---- Requests and replies ----
@@ -548,17 +524,17 @@ export class InstamrktClient implements Disposable {
    * Rejects with NotConnectedError unless connected. Never re-sent.
    */
   request<K extends ResName>(opName: OpName, params: Record<string, unknown>, expected: readonly K[], echo: EchoIds = {}): Promise<MessageOf<K>> {
-    if (this.disposed) throw new DisposedError();
+    if (this.#disposed) throw new DisposedError();
     if (expected.length === 0) throw new InvalidArgumentError('A request must expect at least one response code.');
-    if (this._state !== 'connected') return Promise.reject(new NotConnectedError());
-    return this.send(opName, params, expected, echo);
+    if (this.#state !== 'connected') return Promise.reject(new NotConnectedError());
+    return this.#send(opName, params, expected, echo);
   }
 
   /** Sends on the current socket whatever the state (used during the handshake too). */
-  private send<K extends ResName>(opName: OpName, params: Record<string, unknown>, expected: readonly K[], echo: EchoIds = {}): Promise<MessageOf<K>> {
-    const socket = this.socket;
+  #send<K extends ResName>(opName: OpName, params: Record<string, unknown>, expected: readonly K[], echo: EchoIds = {}): Promise<MessageOf<K>> {
+    const socket = this.#socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) return Promise.reject(new NotConnectedError());
-    const codes = this._codes;
+    const codes = this.#codes;
     return new Promise<MessageOf<K>>((resolve, reject) => {
       const entry: Pending = {
         opName,
@@ -570,38 +546,38 @@ export class InstamrktClient implements Disposable {
       };
       entry.timer = setTimeout(() => {
         entry.timer = undefined;
-        if (!this.removePending(entry)) return;
-        reject(new RequestTimeoutError(opName, this.opts.requestTimeoutMs));
+        if (!this.#removePending(entry)) return;
+        reject(new RequestTimeoutError(opName, this.#opts.requestTimeoutMs));
         // Replies carry no request id: a late reply (or late 666) to this request would be
         // taken for a later one's. Once connected, nothing on this socket can be trusted
         // any more, so end it; pending requests fail as "outcome unknown" and lists are re-read
         // after reconnecting. (During the handshake, get_opcodes has its documented fallback.)
-        if (this._state === 'connected' && socket === this.socket) {
-          this.lostReason ??= opName === 'ping' ? 'no answer to the keep-alive ping' : `no reply to ${opName} in time; later replies could no longer be matched`;
+        if (this.#state === 'connected' && socket === this.#socket) {
+          this.#lostReason ??= opName === 'ping' ? 'no answer to the keep-alive ping' : `no reply to ${opName} in time; later replies could no longer be matched`;
           socket.terminate();
         }
-      }, this.opts.requestTimeoutMs);
-      this.pending.push(entry);
-      this.log('trace', `→ ${opName}`);
+      }, this.#opts.requestTimeoutMs);
+      this.#pending.push(entry);
+      this.#log('trace', `→ ${opName}`);
       socket.send(encodeRequest(codes.op(opName), params), (error) => {
         // A failed write means the socket is going down; 'close' rejects everything pending.
-        if (error) this.log('debug', `Write of ${opName} failed: ${error.message}`);
+        if (error) this.#log('debug', `Write of ${opName} failed: ${error.message}`);
       });
     });
   }
 
-  private removePending(entry: Pending): boolean {
-    const index = this.pending.indexOf(entry);
+  #removePending(entry: Pending): boolean {
+    const index = this.#pending.indexOf(entry);
     if (index < 0) return false;
-    this.pending.splice(index, 1);
+    this.#pending.splice(index, 1);
     if (entry.timer) clearTimeout(entry.timer);
     entry.timer = undefined;
     return true;
   }
 
-  private rejectAllPending(error: Error): void {
-    const all = this.pending;
-    this.pending = [];
+  #rejectAllPending(error: Error): void {
+    const all = this.#pending;
+    this.#pending = [];
     for (const entry of all) {
       if (entry.timer) clearTimeout(entry.timer);
       entry.timer = undefined;
@@ -609,36 +585,36 @@ export class InstamrktClient implements Disposable {
     }
   }
 
-  private onFrame(data: WebSocket.RawData, isBinary: boolean): void {
-    const message = decodeFrame(data, isBinary, this._codes);
+  #onFrame(data: WebSocket.RawData, isBinary: boolean): void {
+    const message = decodeFrame(data, isBinary, this.#codes);
     if (message instanceof ProtocolError) {
-      this.reportProtocolError(message);
+      this.#reportProtocolError(message);
       // A known reply with wrong fields fails the request that was waiting for that code, rather than leaving it to time out.
       if (message.res !== undefined) {
-        const entry = this.pending.find((p) => p.expected.has(message.res as number));
-        if (entry && this.removePending(entry)) entry.reject(message);
+        const entry = this.#pending.find((p) => p.expected.has(message.res as number));
+        if (entry && this.#removePending(entry)) entry.reject(message);
       }
       return;
     }
-    this.log('trace', `← ${message.name ?? 'unknown'} (${message.res})`);
-    if (message.name === 'error' && this.pending.length > 0) {
-      const entry = this.pending[0];
-      this.removePending(entry);
+    this.#log('trace', `← ${message.name ?? 'unknown'} (${message.res})`);
+    if (message.name === 'error' && this.#pending.length > 0) {
+      const entry = this.#pending[0];
+      this.#removePending(entry);
       entry.reject(new ServerError(message.body.text));
       return;
     }
-    const entry = this.pending.find((p) => p.expected.has(message.res) && echoMatches(p.echo, message.body));
+    const entry = this.#pending.find((p) => p.expected.has(message.res) && echoMatches(p.echo, message.body));
     if (entry) {
-      this.removePending(entry);
+      this.#removePending(entry);
       entry.resolve(message);
       return;
     }
-    this.eventEmitter.fire(message);
+    this.#eventEmitter.fire(message);
   }
 
-  private reportProtocolError(error: ProtocolError): void {
-    this.log('warn', error.message);
-    this.protocolErrorEmitter.fire(error);
+  #reportProtocolError(error: ProtocolError): void {
+    this.#log('warn', error.message);
+    this.#protocolErrorEmitter.fire(error);
   }
 
   // ---- Typed calls ----
@@ -647,7 +623,7 @@ export class InstamrktClient implements Disposable {
   ping(): Promise<number> {
     this.checkUsable();
     const started = performance.now();
-    return this.request('ping', {}, ['pong']).then(() => this.setLatency(performance.now() - started));
+    return this.request('ping', {}, ['pong']).then(() => this.#setLatency(performance.now() - started));
   }
 
   getOpcodes(): Promise<ResponseBodies['opcodes']> {
@@ -696,19 +672,6 @@ export class InstamrktClient implements Disposable {
     return this.request('list_upcoming_games_for_source', { source_id }, ['upcoming_games_for_source_list'], { source_id }).then((m) => m.body.games);
   }
 
-  listGamesIAmAdminOf(): Promise<{ id: string; name: string }[]> {
-    this.checkUsable();
-    return this.request('list_games_i_am_admin_of', {}, ['games_i_am_admin_of_list']).then((m) => m.body.games);
-  }
-
-  createAndOpenGame(params: CreateGameParams): Promise<ResponseBodies['game_created_and_opened']> {
-    this.checkUsable();
-    const source_id = nonEmptyId(params?.source_id, 'The source id');
-    if (typeof params.game_name !== 'string' || params.game_name.trim() === '') throw new InvalidArgumentError('A game needs a name.');
-    if (!Array.isArray(params.actions) || !Array.isArray(params.targets)) throw new InvalidArgumentError('A game needs lists of actions and targets.');
-    return this.request('create_and_open_game', { ...params }, ['game_created_and_opened'], { source_id }).then((m) => m.body);
-  }
-
   /** Subscribes to a game's broadcasts. */
   joinGame(gameId: string): Promise<void> {
     this.checkUsable();
@@ -716,32 +679,20 @@ export class InstamrktClient implements Disposable {
     return this.request('join_game', { game_id }, ['game_joined'], { game_id }).then(() => undefined);
   }
 
-  closeGame(gameId: string): Promise<void> {
-    this.checkUsable();
-    const game_id = nonEmptyId(gameId, 'The game id');
-    return this.request('close_game', { game_id }, ['game_closed'], { game_id }).then(() => undefined);
-  }
-
-  createAndOpenBettingPool(params: CreatePoolParams): Promise<ResponseBodies['betting_pool_created']> {
-    this.checkUsable();
-    const game_id = nonEmptyId(params?.game_id, 'The game id');
-    if (![1, 2, 3, 4].includes(params.type)) throw new InvalidArgumentError('The pool type must be 1, 2, 3 or 4.');
-    return this.request('create_and_open_betting_pool', { ...params }, ['betting_pool_created'], { game_id }).then((m) => m.body);
-  }
-
-  private setLatency(ms: number): number {
-    this._latencyMs = ms;
-    this.latencyEmitter.fire(ms);
+  #setLatency(ms: number): number {
+    this.#latencyMs = ms;
+    this.#latencyEmitter.fire(ms);
     return ms;
   }
 
-  private checkUsable(): void {
-    if (this.disposed) throw new DisposedError();
+  /** Throws DisposedError once the client is disposed. */
+  protected checkUsable(): void {
+    if (this.#disposed) throw new DisposedError();
   }
 
-  private log(level: keyof Logger, message: string): void {
+  #log(level: keyof Logger, message: string): void {
     try {
-      this.logger?.[level](message);
+      this.#logger?.[level](message);
     } catch {
       // A broken logger must not break the connection.
     }

@@ -63,13 +63,13 @@ function isCode(value: unknown): value is number {
  * table, so a request already sent keeps the codes it was sent with.
  */
 export class CodeTable {
-  private readonly resByCode: Map<number, ResName>;
+  readonly #resByCode: Map<number, ResName>;
 
   private constructor(
     readonly ops: Readonly<Record<OpName, number>>,
     readonly responses: Readonly<Record<ResName, number>>,
   ) {
-    this.resByCode = invert(responses);
+    this.#resByCode = invert(responses);
   }
 
   static readonly documented = new CodeTable({ ...DEFAULT_OPS }, { ...DEFAULT_RESPONSES });
@@ -84,7 +84,7 @@ export class CodeTable {
 
   /** The name of a response code, or undefined for a code this client does not know. */
   resName(code: number): ResName | undefined {
-    return this.resByCode.get(code);
+    return this.#resByCode.get(code);
   }
 
   /**

@@ -9,35 +9,39 @@ export interface Disposable {
 export type Event<T> = (listener: (e: T) => void) => Disposable;
 
 export class Emitter<T> {
-  private listeners: ((e: T) => void)[] = [];
-  private disposed = false;
+  #listeners: ((e: T) => void)[] = [];
+  #disposed = false;
 
   /**
    * @param onListenerError told about a listener that threw. A listener's
    * failure is its own: it must never stop the other listeners or the code
    * that fired the event (a socket handler, typically).
    */
-  constructor(private readonly onListenerError?: (error: unknown) => void) {}
+  readonly #onListenerError: ((error: unknown) => void) | undefined;
+
+  constructor(onListenerError?: (error: unknown) => void) {
+    this.#onListenerError = onListenerError;
+  }
 
   readonly event: Event<T> = (listener) => {
-    if (this.disposed) return { dispose: () => undefined };
-    this.listeners.push(listener);
+    if (this.#disposed) return { dispose: () => undefined };
+    this.#listeners.push(listener);
     return {
       dispose: () => {
-        this.listeners = this.listeners.filter((l) => l !== listener);
+        this.#listeners = this.#listeners.filter((l) => l !== listener);
       },
     };
   };
 
   fire(e: T): void {
-    if (this.disposed) return;
+    if (this.#disposed) return;
     // A snapshot, so a listener that (un)subscribes during delivery does not skip or repeat anyone.
-    for (const listener of [...this.listeners]) {
+    for (const listener of [...this.#listeners]) {
       try {
         listener(e);
       } catch (error) {
         try {
-          this.onListenerError?.(error);
+          this.#onListenerError?.(error);
         } catch {
           // The error reporter itself failed; there is nobody left to tell.
         }
@@ -46,11 +50,11 @@ export class Emitter<T> {
   }
 
   get listenerCount(): number {
-    return this.listeners.length;
+    return this.#listeners.length;
   }
 
   dispose(): void {
-    this.disposed = true;
-    this.listeners = [];
+    this.#disposed = true;
+    this.#listeners = [];
   }
 }

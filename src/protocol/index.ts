@@ -11,3 +11,4 @@ export type { BackoffOptions } from './backoff';
 export { RestClient, DEFAULT_REST_TIMEOUT_MS } from './rest';
 export type { LoginResult, RestOptions } from './rest';
 export * from './client';
+export * from './hosting';

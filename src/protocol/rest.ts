@@ -27,23 +27,23 @@ function isObj(v: unknown): v is Obj {
 }
 
 export class RestClient {
-  private readonly base: URL;
-  private readonly timeoutMs: number;
-  private xsrf: string | undefined;
+  readonly #base: URL;
+  readonly #timeoutMs: number;
+  #xsrf: string | undefined;
 
   /** Throws InsecureUrlError for http:// to a host that is not loopback. */
   constructor(baseUrl: string, options: RestOptions = {}) {
-    this.base = checkRestUrl(baseUrl);
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_REST_TIMEOUT_MS;
-    if (!(Number.isFinite(this.timeoutMs) && this.timeoutMs > 0)) throw new InvalidArgumentError('timeoutMs must be a positive number.');
+    this.#base = checkRestUrl(baseUrl);
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_REST_TIMEOUT_MS;
+    if (!(Number.isFinite(this.#timeoutMs) && this.#timeoutMs > 0)) throw new InvalidArgumentError('timeoutMs must be a positive number.');
   }
 
   /** Wrong credentials reject with AuthenticationError carrying the server's own reason. */
   async login(username: string, password: string): Promise<LoginResult> {
     if (typeof username !== 'string' || username.trim() === '') throw new InvalidArgumentError('A user name is required.');
     if (typeof password !== 'string' || password === '') throw new InvalidArgumentError('A password is required.');
-    const { status, body } = await this.post('/r/login/', { username, password });
-    if (status !== 200) throw this.failure('Sign-in', status, body);
+    const { status, body } = await this.#post('/r/login/', { username, password });
+    if (status !== 200) throw this.#failure('Sign-in', status, body);
     if (!isObj(body)) throw new ProtocolError('The sign-in reply is not a JSON object.');
     const id = body.id;
     const userId = typeof id === 'number' && Number.isSafeInteger(id) ? String(id) : typeof id === 'string' && id !== '' ? id : undefined;
@@ -59,11 +59,11 @@ export class RestClient {
 
   async logout(sessionKey: string): Promise<void> {
     if (typeof sessionKey !== 'string' || sessionKey === '') throw new InvalidArgumentError('A session key is required to sign out.');
-    const { status, body } = await this.post('/r/logout/', undefined, sessionKey);
-    if (status < 200 || status > 299) throw this.failure('Sign-out', status, body);
+    const { status, body } = await this.#post('/r/logout/', undefined, sessionKey);
+    if (status < 200 || status > 299) throw this.#failure('Sign-out', status, body);
   }
 
-  private failure(what: string, status: number, body: unknown): Error {
+  #failure(what: string, status: number, body: unknown): Error {
     // The server's reason is shown as is; it never contains what we sent (password or key).
     const msg = isObj(body) && typeof body.msg === 'string' && body.msg.trim() !== '' ? body.msg.trim() : undefined;
     if (status === 401 || status === 403) return new AuthenticationError(msg ?? `${what} refused by the server (HTTP ${status}).`);
@@ -71,25 +71,25 @@ export class RestClient {
   }
 
   /** The anti-forgery token, fetched once per client with a plain GET /. */
-  private async xsrfToken(): Promise<string> {
-    if (this.xsrf !== undefined) return this.xsrf;
-    const res = await this.fetch(new URL('/', this.base), { method: 'GET' });
+  async #xsrfToken(): Promise<string> {
+    if (this.#xsrf !== undefined) return this.#xsrf;
+    const res = await this.#fetch(new URL('/', this.#base), { method: 'GET' });
     await res.arrayBuffer().catch(() => undefined);
     const token = readCookie(res.headers, '_xsrf');
     if (token === undefined) throw new ProtocolError(`The server did not set the _xsrf cookie (HTTP ${res.status} from GET /).`);
-    this.xsrf = token;
+    this.#xsrf = token;
     return token;
   }
 
-  private async post(path: string, json: Obj | undefined, sessionKey?: string): Promise<{ status: number; body: unknown }> {
-    const token = await this.xsrfToken();
+  async #post(path: string, json: Obj | undefined, sessionKey?: string): Promise<{ status: number; body: unknown }> {
+    const token = await this.#xsrfToken();
     const cookies = [`_xsrf=${token}`];
     if (sessionKey !== undefined) cookies.push(`user_session_key=${encodeURIComponent(sessionKey)}`);
     const headers: Record<string, string> = { 'X-XSRFToken': token, Cookie: cookies.join('; '), Accept: 'application/json' };
     if (json !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await this.fetch(new URL(path, this.base), { method: 'POST', headers, body: json === undefined ? undefined : JSON.stringify(json) });
+    const res = await this.#fetch(new URL(path, this.#base), { method: 'POST', headers, body: json === undefined ? undefined : JSON.stringify(json) });
     // An anti-forgery refusal may mean the token expired: forget it so the next call fetches a fresh one.
-    if (res.status === 403) this.xsrf = undefined;
+    if (res.status === 403) this.#xsrf = undefined;
     let text: string;
     try {
       text = await res.text();
@@ -106,12 +106,12 @@ export class RestClient {
     }
   }
 
-  private async fetch(url: URL, init: RequestInit): Promise<Response> {
+  async #fetch(url: URL, init: RequestInit): Promise<Response> {
     try {
-      return await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
+      return await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(this.#timeoutMs) });
     } catch (cause) {
       const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
-      const reason = timedOut ? `no reply within ${Math.round(this.timeoutMs / 1000)} s` : describeNetworkError(cause);
+      const reason = timedOut ? `no reply within ${Math.round(this.#timeoutMs / 1000)} s` : describeNetworkError(cause);
       throw new ConnectionFailedError(`Could not reach ${url.origin}: ${reason}.`, undefined, { cause });
     }
   }

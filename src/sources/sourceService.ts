@@ -69,122 +69,126 @@ function byName(a: SourceEntry, b: SourceEntry): number {
 }
 
 export class SourceService {
-  private entries = new Map<string, SourceEntry>();
-  private sorted: SourceEntry[] | undefined;
-  private listState: ListState = { kind: 'empty' };
-  private api: SourcesApi | undefined;
-  private loading: Promise<void> | undefined;
+  #entries = new Map<string, SourceEntry>();
+  #sorted: SourceEntry[] | undefined;
+  #listState: ListState = { kind: 'empty' };
+  #api: SourcesApi | undefined;
+  #loading: Promise<void> | undefined;
   /** What the cache last received, so an unchanged list is not written again. */
-  private persistedSignature: string | undefined;
-  private readonly changed = new Emitter<SourcesChange>();
+  #persistedSignature: string | undefined;
+  readonly #changed = new Emitter<SourcesChange>();
   /** Fires after any change to the list, a source's games, or the list state. */
-  readonly onDidChange: Event<SourcesChange> = this.changed.event;
+  readonly onDidChange: Event<SourcesChange> = this.#changed.event;
 
-  constructor(
-    private readonly cache: SourcesCache | undefined,
-    private readonly onError: (context: string, error: unknown) => void = () => undefined,
-    private readonly now: () => number = Date.now,
-  ) {}
+  readonly #cache: SourcesCache | undefined;
+  readonly #onError: (context: string, error: unknown) => void;
+  readonly #now: () => number;
+
+  constructor(cache: SourcesCache | undefined, onError: (context: string, error: unknown) => void = () => undefined, now: () => number = Date.now) {
+    this.#cache = cache;
+    this.#onError = onError;
+    this.#now = now;
+  }
 
   get state(): ListState {
-    return this.listState;
+    return this.#listState;
   }
 
   /** Sources sorted by name (case-insensitive), then id. */
   list(): readonly SourceEntry[] {
-    if (!this.sorted) this.sorted = [...this.entries.values()].sort(byName);
-    return this.sorted;
+    if (!this.#sorted) this.#sorted = [...this.#entries.values()].sort(byName);
+    return this.#sorted;
   }
 
   get(id: string): SourceEntry | undefined {
-    return this.entries.get(id);
+    return this.#entries.get(id);
   }
 
   /** Shows the cached list (marked stale) until the server answers. */
   showCached(): void {
-    const cached = this.cache?.load();
-    if (!cached || this.listState.kind === 'live') return;
-    this.replace(cached.sources.map((s) => ({ id: s.id, name: s.name, description: '' })));
-    this.listState = { kind: 'stale', since: cached.savedAt };
-    this.changed.fire({});
+    const cached = this.#cache?.load();
+    if (!cached || this.#listState.kind === 'live') return;
+    this.#replace(cached.sources.map((s) => ({ id: s.id, name: s.name, description: '' })));
+    this.#listState = { kind: 'stale', since: cached.savedAt };
+    this.#changed.fire({});
   }
 
   /** A connection is up: re-read everything from the server. */
   async attach(api: SourcesApi): Promise<void> {
-    this.api = api;
+    this.#api = api;
     await this.refresh();
   }
 
   /** The connection went away: keep what we know, marked stale since now. */
   detach(): void {
-    this.api = undefined;
-    if (this.listState.kind === 'live') {
-      this.listState = { kind: 'stale', since: this.now() };
-      this.changed.fire({});
+    this.#api = undefined;
+    if (this.#listState.kind === 'live') {
+      this.#listState = { kind: 'stale', since: this.#now() };
+      this.#changed.fire({});
     }
   }
 
   /** Signed out: forget the list and the cache. */
   async clear(): Promise<void> {
-    this.api = undefined;
-    this.entries.clear();
-    this.sorted = undefined;
-    this.listState = { kind: 'empty' };
-    this.persistedSignature = undefined;
-    this.changed.fire({});
-    await this.cache?.save(undefined);
+    this.#api = undefined;
+    this.#entries.clear();
+    this.#sorted = undefined;
+    this.#listState = { kind: 'empty' };
+    this.#persistedSignature = undefined;
+    this.#changed.fire({});
+    await this.#cache?.save(undefined);
   }
 
   /** Re-reads the source list (op 611) and the games of every source whose games were already shown. Concurrent calls share one read. */
   refresh(): Promise<void> {
-    if (!this.loading) {
-      this.loading = this.load().finally(() => {
-        this.loading = undefined;
+    if (!this.#loading) {
+      this.#loading = this.#load().finally(() => {
+        this.#loading = undefined;
       });
     }
-    return this.loading;
+    return this.#loading;
   }
 
-  private async load(): Promise<void> {
-    const api = this.requireApi();
+  async #load(): Promise<void> {
+    const api = this.#requireApi();
     const sources = await api.listGameSources();
-    const hadGames = new Set([...this.entries.values()].filter((e) => e.games || e.gamesError).map((e) => e.info.id));
-    this.replace(sources);
-    this.listState = { kind: 'live' };
-    this.changed.fire({});
+    const hadGames = new Set([...this.#entries.values()].filter((e) => e.games || e.gamesError).map((e) => e.info.id));
+    this.#replace(sources);
+    this.#listState = { kind: 'live' };
+    this.#changed.fire({});
     // The cache write (10,000 rows is ~600 KB to the main process) need not hold up the refresh.
-    this.persist().catch((err) => this.onError('cache', err));
-    await Promise.all([...hadGames].filter((id) => this.entries.has(id)).map((id) => this.loadGames(id).catch(() => undefined)));
+    this.#persist().catch((err) => this.#onError('cache', err));
+    await Promise.all([...hadGames].filter((id) => this.#entries.has(id)).map((id) => this.loadGames(id).catch(() => undefined)));
   }
 
   /** The games of one source, read from the server the first time and after a refresh. */
   async games(sourceId: string): Promise<GamesOfSource> {
-    const entry = this.entries.get(sourceId);
+    const entry = this.#entries.get(sourceId);
     if (entry?.games) return entry.games;
     return this.loadGames(sourceId);
   }
 
   /** Reads active (op 380) and upcoming (op 3811) games afresh, and subscribes to the active ones so their broadcasts reach us. */
   async loadGames(sourceId: string): Promise<GamesOfSource> {
-    const api = this.requireApi();
+    const api = this.#requireApi();
     try {
       const [active, upcoming] = await Promise.all([api.listGamesForSource(sourceId), api.listUpcomingGamesForSource(sourceId)]);
       const games = { active: active.filter((g) => g.status !== 'game_closed'), upcoming };
-      const entry = this.entries.get(sourceId);
+      const entry = this.#entries.get(sourceId);
       if (entry) {
         entry.games = games;
         entry.gamesError = undefined;
-        this.changed.fire({ sourceId });
+        this.#changed.fire({ sourceId });
       }
       for (const g of games.active) {
-        api.joinGame(g.game_id).catch((err) => this.onError(`join_game ${g.game_id}`, err));
+        api.joinGame(g.game_id).catch((err) => this.#onError(`join_game ${g.game_id}`, err));
       }
       return games;
     } catch (err) {
-      const entry = this.entries.get(sourceId);
+      const entry = this.#entries.get(sourceId);
       if (entry) {
         entry.gamesError = errorMessage(err);
-        this.changed.fire({ sourceId });
+        this.#changed.fire({ sourceId });
       }
       throw err;
     }
@@ -192,14 +196,14 @@ export class SourceService {
 
   /** Opens a source (op 365) and adds it to the list; returns its id. */
   async open(name: string, description?: string): Promise<string> {
-    const api = this.requireApi();
+    const api = this.#requireApi();
     const id = await api.openGameSource(name, description);
-    this.entries.set(id, { info: { id, name: name.trim(), description: description ?? '' }, sortKey: sortKey(name.trim()), games: { active: [], upcoming: [] } });
-    this.sorted = undefined;
-    this.changed.fire({});
-    await this.persist();
+    this.#entries.set(id, { info: { id, name: name.trim(), description: description ?? '' }, sortKey: sortKey(name.trim()), games: { active: [], upcoming: [] } });
+    this.#sorted = undefined;
+    this.#changed.fire({});
+    await this.#persist();
     // The server's own list has the final word (names may be normalised there).
-    this.refresh().catch((err) => this.onError('refresh after open', err));
+    this.refresh().catch((err) => this.#onError('refresh after open', err));
     return id;
   }
 
@@ -211,18 +215,18 @@ export class SourceService {
   async close(ids: readonly string[]): Promise<CloseResult> {
     const result: CloseResult = { closed: [], failed: [] };
     for (const id of ids) {
-      const name = this.entries.get(id)?.info.name ?? id;
+      const name = this.#entries.get(id)?.info.name ?? id;
       try {
-        await this.requireApi().closeGameSource(id);
-        this.entries.delete(id);
-        this.sorted = undefined;
+        await this.#requireApi().closeGameSource(id);
+        this.#entries.delete(id);
+        this.#sorted = undefined;
         result.closed.push(id);
-        this.changed.fire({});
+        this.#changed.fire({});
       } catch (error) {
         result.failed.push({ id, name, error });
       }
     }
-    if (result.closed.length) await this.persist();
+    if (result.closed.length) await this.#persist();
     return result;
   }
 
@@ -230,47 +234,47 @@ export class SourceService {
   handleEvent(message: ServerMessage): void {
     if (message.name === 'game_closed') {
       const gameId = message.body.game_id;
-      for (const entry of this.entries.values()) {
+      for (const entry of this.#entries.values()) {
         const games = entry.games;
         if (!games) continue;
         const before = games.active.length;
         games.active = games.active.filter((g) => g.game_id !== gameId);
-        if (games.active.length !== before) this.changed.fire({ sourceId: entry.info.id });
+        if (games.active.length !== before) this.#changed.fire({ sourceId: entry.info.id });
       }
     } else if (message.name === 'game_source_closed') {
-      if (this.entries.delete(message.body.source_id)) {
-        this.sorted = undefined;
-        this.changed.fire({});
-        this.persist().catch((err) => this.onError('cache', err));
+      if (this.#entries.delete(message.body.source_id)) {
+        this.#sorted = undefined;
+        this.#changed.fire({});
+        this.#persist().catch((err) => this.#onError('cache', err));
       }
     }
   }
 
   dispose(): void {
-    this.changed.dispose();
+    this.#changed.dispose();
   }
 
-  private replace(sources: readonly SourceInfo[]): void {
-    const previous = this.entries;
-    this.entries = new Map();
+  #replace(sources: readonly SourceInfo[]): void {
+    const previous = this.#entries;
+    this.#entries = new Map();
     for (const info of sources) {
-      this.entries.set(info.id, { info, sortKey: sortKey(info.name), games: previous.get(info.id)?.games });
+      this.#entries.set(info.id, { info, sortKey: sortKey(info.name), games: previous.get(info.id)?.games });
     }
-    this.sorted = undefined;
+    this.#sorted = undefined;
   }
 
   /** Writes ids and names to the cache, unless they are what was last written. */
-  private async persist(): Promise<void> {
-    if (!this.cache) return;
+  async #persist(): Promise<void> {
+    if (!this.#cache) return;
     const list = this.list();
     const signature = list.map((e) => `${e.info.id}\u0000${e.info.name}`).join('\u0001');
-    if (signature === this.persistedSignature) return;
-    this.persistedSignature = signature;
-    await this.cache.save({ savedAt: this.now(), sources: list.map((e) => ({ id: e.info.id, name: e.info.name })) });
+    if (signature === this.#persistedSignature) return;
+    this.#persistedSignature = signature;
+    await this.#cache.save({ savedAt: this.#now(), sources: list.map((e) => ({ id: e.info.id, name: e.info.name })) });
   }
 
-  private requireApi(): SourcesApi {
-    if (!this.api) throw new NotConnectedError();
-    return this.api;
+  #requireApi(): SourcesApi {
+    if (!this.#api) throw new NotConnectedError();
+    return this.#api;
   }
 }

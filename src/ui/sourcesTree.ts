@@ -56,49 +56,53 @@ function when(epochMs: number | undefined): string {
 }
 
 export class SourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
-  readonly onDidChangeTreeData = this.changed.event;
+  readonly #changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.#changed.event;
   /** One node object per source id, so VS Code sees the same element across refreshes. */
-  private readonly sourceNodes = new Map<string, TreeNode & { kind: 'source' }>();
-  private readonly subscription: { dispose(): void };
+  readonly #sourceNodes = new Map<string, TreeNode & { kind: 'source' }>();
+  readonly #subscription: { dispose(): void };
 
-  constructor(private readonly service: SourceService) {
-    this.subscription = service.onDidChange((e) => {
+  readonly #service: SourceService;
+
+
+  constructor(service: SourceService) {
+    this.#service = service;
+    this.#subscription = service.onDidChange((e) => {
       if (!e.sourceId) {
-        for (const id of this.sourceNodes.keys()) if (!service.get(id)) this.sourceNodes.delete(id);
+        for (const id of this.#sourceNodes.keys()) if (!service.get(id)) this.#sourceNodes.delete(id);
       }
-      this.changed.fire(e.sourceId ? this.sourceNodes.get(e.sourceId) : undefined);
+      this.#changed.fire(e.sourceId ? this.#sourceNodes.get(e.sourceId) : undefined);
     });
   }
 
   sourceNode(id: string): TreeNode & { kind: 'source' } {
-    let node = this.sourceNodes.get(id);
+    let node = this.#sourceNodes.get(id);
     if (!node) {
       node = { kind: 'source', id };
-      this.sourceNodes.set(id, node);
+      this.#sourceNodes.set(id, node);
     }
     return node;
   }
 
   getChildren(element?: TreeNode): TreeNode[] | Promise<TreeNode[]> {
     if (!element) {
-      const list = this.service.list();
+      const list = this.#service.list();
       const out: TreeNode[] = new Array(list.length);
       for (let i = 0; i < list.length; i++) out[i] = this.sourceNode(list[i].info.id);
       return out;
     }
     if (element.kind !== 'source') return [];
-    return this.gameNodes(element.id);
+    return this.#gameNodes(element.id);
   }
 
-  private async gameNodes(sourceId: string): Promise<TreeNode[]> {
-    const entry = this.service.get(sourceId);
+  async #gameNodes(sourceId: string): Promise<TreeNode[]> {
+    const entry = this.#service.get(sourceId);
     if (!entry) return [];
-    if (this.service.state.kind !== 'live' && !entry.games) {
+    if (this.#service.state.kind !== 'live' && !entry.games) {
       return [{ kind: 'note', sourceId, text: vscode.l10n.t('Games are shown once connected.'), error: false }];
     }
     try {
-      const games = await this.service.games(sourceId);
+      const games = await this.#service.games(sourceId);
       const nodes: TreeNode[] = [
         ...games.active.map((game): TreeNode => ({ kind: 'game', sourceId, game })),
         ...games.upcoming.map((game): TreeNode => ({ kind: 'upcoming', sourceId, game })),
@@ -117,7 +121,7 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   getTreeItem(element: TreeNode): vscode.TreeItem {
     switch (element.kind) {
       case 'source':
-        return this.sourceItem(element.id, this.service.get(element.id));
+        return this.#sourceItem(element.id, this.#service.get(element.id));
       case 'game': {
         const g = element.game;
         const item = new vscode.TreeItem(activeGameLabel(g), vscode.TreeItemCollapsibleState.None);
@@ -147,20 +151,20 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     }
   }
 
-  private sourceItem(id: string, entry: SourceEntry | undefined): vscode.TreeItem {
+  #sourceItem(id: string, entry: SourceEntry | undefined): vscode.TreeItem {
     const name = entry?.info.name ?? id;
     const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `source:${id}`;
     item.description = entry?.info.description || shortId(id);
     item.iconPath = new vscode.ThemeIcon('radio-tower');
-    item.contextValue = this.service.state.kind === 'live' ? ItemContext.source : ItemContext.sourceStale;
+    item.contextValue = this.#service.state.kind === 'live' ? ItemContext.source : ItemContext.sourceStale;
     return item;
   }
 
   /** Tooltips are built only when a row is hovered. */
   resolveTreeItem(item: vscode.TreeItem, element: TreeNode): vscode.TreeItem {
     if (element.kind === 'source') {
-      const info = this.service.get(element.id)?.info;
+      const info = this.#service.get(element.id)?.info;
       const md = new vscode.MarkdownString();
       md.appendMarkdown('**');
       md.appendText(info?.name ?? element.id);
@@ -192,7 +196,7 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   }
 
   dispose(): void {
-    this.subscription.dispose();
-    this.changed.dispose();
+    this.#subscription.dispose();
+    this.#changed.dispose();
   }
 }

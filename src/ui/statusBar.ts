@@ -61,29 +61,29 @@ function tooltip(s: SessionSnapshot): vscode.MarkdownString {
 }
 
 export class StatusBar implements vscode.Disposable {
-  private readonly item: vscode.StatusBarItem;
+  readonly #item: vscode.StatusBarItem;
 
   constructor() {
-    this.item = vscode.window.createStatusBarItem('instamrkt.connection', vscode.StatusBarAlignment.Left, 50);
-    this.item.name = vscode.l10n.t('Instamrkt Connection');
-    this.item.command = Commands.statusActions;
-    this.item.show();
+    this.#item = vscode.window.createStatusBarItem('instamrkt.connection', vscode.StatusBarAlignment.Left, 50);
+    this.#item.name = vscode.l10n.t('Instamrkt Connection');
+    this.#item.command = Commands.statusActions;
+    this.#item.show();
   }
 
   update(s: SessionSnapshot): void {
     const d = describeStatus(s);
-    this.item.text = d.text;
-    this.item.accessibilityInformation = { label: d.label, role: 'button' };
-    this.item.backgroundColor = d.error
+    this.#item.text = d.text;
+    this.#item.accessibilityInformation = { label: d.label, role: 'button' };
+    this.#item.backgroundColor = d.error
       ? new vscode.ThemeColor('statusBarItem.errorBackground')
       : d.warning
         ? new vscode.ThemeColor('statusBarItem.warningBackground')
         : undefined;
-    this.item.tooltip = tooltip(s);
+    this.#item.tooltip = tooltip(s);
   }
 
   dispose(): void {
-    this.item.dispose();
+    this.#item.dispose();
   }
 }
 

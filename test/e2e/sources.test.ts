@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InstamrktClient } from '../../src/protocol/client';
+import { HostingClient } from '../../src/protocol/hosting';
 import { RestClient } from '../../src/protocol/rest';
 import { startEmulator, type RunningEmulator } from '../support/emulator';
 import { repoRoot } from '../support/paths';
@@ -38,15 +38,15 @@ function keepForReadme(file: string, name: string): void {
 describe('Game sources in the browser', function () {
   this.timeout(120_000);
   const fixture = useFixture();
-  let server: InstamrktClient | undefined;
+  let server: HostingClient | undefined;
   let restarted: RunningEmulator | undefined;
 
   /** The emulator's own view, through a separate signed-in connection. */
-  async function serverView(): Promise<InstamrktClient> {
+  async function serverView(): Promise<HostingClient> {
     if (!server) {
       const f = fixture();
       const login = await new RestClient(f.emulatorUrl).login('demo', 'demo');
-      server = new InstamrktClient({ serverUrl: f.serverUrl, credentials: async () => ({ userId: login.userId, sessionKey: login.sessionKey }), keepAliveMs: 0, reconnect: { initialDelayMs: 100, maxDelayMs: 1000 } });
+      server = new HostingClient({ serverUrl: f.serverUrl, credentials: async () => ({ userId: login.userId, sessionKey: login.sessionKey }), keepAliveMs: 0, reconnect: { initialDelayMs: 100, maxDelayMs: 1000 } });
     }
     await server.connect();
     return server;

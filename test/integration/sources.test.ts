@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { InstamrktApi } from '../../src/extension';
-import { InstamrktClient } from '../../src/protocol/client';
+import { HostingClient } from '../../src/protocol/hosting';
 import { RestClient } from '../../src/protocol/rest';
 import type { TreeNode } from '../../src/ui/sourcesTree';
 import { testConfig } from './config';
@@ -39,10 +39,10 @@ async function sourceNode(a: InstamrktApi, name: string): Promise<TreeNode> {
 }
 
 /** A second, independent user of the same emulator, speaking the protocol directly. */
-async function otherClient(): Promise<InstamrktClient> {
+async function otherClient(): Promise<HostingClient> {
   const { restUrl, serverUrl } = testConfig();
   const login = await new RestClient(restUrl).login('demo', 'demo');
-  const client = new InstamrktClient({ serverUrl, credentials: async () => ({ userId: login.userId, sessionKey: login.sessionKey }), keepAliveMs: 0, reconnect: false });
+  const client = new HostingClient({ serverUrl, credentials: async () => ({ userId: login.userId, sessionKey: login.sessionKey }), keepAliveMs: 0, reconnect: false });
   await client.connect();
   return client;
 }
@@ -58,7 +58,7 @@ async function logText(): Promise<string> {
 describe('Game Sources in VS Code', function () {
   this.timeout(60_000);
   let a: InstamrktApi;
-  let other: InstamrktClient | undefined;
+  let other: HostingClient | undefined;
   let knownKey: string;
 
   before(async () => {

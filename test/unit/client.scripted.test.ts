@@ -14,6 +14,7 @@ import {
   RequestTimeoutError,
   ServerError,
 } from '../../src/protocol/errors';
+import { HostingClient } from '../../src/protocol/hosting';
 import { ServerMessage } from '../../src/protocol/messages';
 import { ScriptedServer, send, startScriptedServer } from './support/scriptedServer';
 import { nextEvent, waitFor } from './support/wait';
@@ -25,9 +26,9 @@ describe('InstamrktClient (scripted server)', () => {
   const clients: InstamrktClient[] = [];
   let logLines: string[];
 
-  function makeClient(overrides: Partial<ClientOptions> = {}): InstamrktClient {
+  function makeClient(overrides: Partial<ClientOptions> = {}): HostingClient {
     const log = (level: string) => (msg: string) => logLines.push(`${level} ${msg}`);
-    const client = new InstamrktClient({
+    const client = new HostingClient({
       serverUrl: server.wsUrl,
       credentials: async () => ({ userId: '7', sessionKey: SESSION_KEY }),
       keepAliveMs: 0,

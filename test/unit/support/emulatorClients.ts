@@ -1,6 +1,7 @@
 // Starting an emulator and signing clients in to it, for client tests.
 import { startEmulator } from '../../../src/emulator/server';
 import { ClientOptions, InstamrktClient } from '../../../src/protocol/client';
+import { HostingClient } from '../../../src/protocol/hosting';
 import { RestClient } from '../../../src/protocol/rest';
 
 export type Emulator = Awaited<ReturnType<typeof startEmulator>>;
@@ -10,11 +11,11 @@ export class ClientPool {
 
   constructor(private readonly emulator: () => Emulator) {}
 
-  /** Signs in over REST and returns a client (not yet connected) holding that session. */
-  async signIn(username: string, password: string, options: Partial<ClientOptions> = {}): Promise<InstamrktClient> {
+  /** Signs in over REST and returns a client (one that can also host games), not yet connected, holding that session. */
+  async signIn(username: string, password: string, options: Partial<ClientOptions> = {}): Promise<HostingClient> {
     const emulator = this.emulator();
     const session = await new RestClient(emulator.url).login(username, password);
-    const client = new InstamrktClient({
+    const client = new HostingClient({
       serverUrl: emulator.wsUrl,
       credentials: async () => ({ userId: session.userId, sessionKey: session.sessionKey }),
       keepAliveMs: 0,
@@ -25,7 +26,7 @@ export class ClientPool {
     return client;
   }
 
-  async connected(username: string, password: string, options: Partial<ClientOptions> = {}): Promise<InstamrktClient> {
+  async connected(username: string, password: string, options: Partial<ClientOptions> = {}): Promise<HostingClient> {
     const client = await this.signIn(username, password, options);
     await client.connect();
     return client;
