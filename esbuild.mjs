@@ -39,13 +39,33 @@ const wsClientOnly = {
   },
 };
 
+// The extension's client turns permessage-deflate off (see src/protocol/client.ts), so
+// ws never builds its deflate class; it only reads the extension's name. Bundle that
+// name instead of the zlib-based implementation (6 KB). Anything that did construct it
+// would fail loudly rather than silently talk uncompressed.
+const wsWithoutDeflate = {
+  name: 'ws-without-deflate',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/permessage-deflate$/ }, (args) =>
+      path.dirname(args.importer) === path.dirname(wsClientFile) ? { path: 'permessage-deflate', namespace: 'ws-without-deflate' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'ws-without-deflate' }, () => ({
+      contents: `module.exports = class PerMessageDeflate {
+  static get extensionName() { return 'permessage-deflate'; }
+  constructor() { throw new Error('permessage-deflate is not part of this bundle: the client is built with perMessageDeflate: false.'); }
+};`,
+      loader: 'js',
+    }));
+  },
+};
+
 const builds = [
   {
     ...common,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
     external: [...common.external, 'vscode'],
-    plugins: [wsClientOnly],
+    plugins: [wsClientOnly, wsWithoutDeflate],
     // Mark when the bundle starts and ends executing, so activate() can log how long loading took.
     banner: { js: 'globalThis.__instamrktLoadStart = performance.now();' },
     footer: { js: 'globalThis.__instamrktLoadEnd = performance.now();' },

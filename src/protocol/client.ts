@@ -341,6 +341,11 @@ export class InstamrktClient implements Disposable {
         handshakeTimeout: this.#opts.requestTimeoutMs,
         // No redirects: the digest in the URL must not be replayed to another host.
         followRedirects: false,
+        // No compression. PROTOCOL.md does not mention it and the emulator does not offer it, so it
+        // would be a path no test runs; a compressed stream that carries a session key alongside
+        // text other users chose is what CRIME-style attacks need; and ws itself advises enabling
+        // it only where really needed, for its CPU and memory cost. The bundle leaves its code out.
+        perMessageDeflate: false,
       });
       this.#socket = ws;
 

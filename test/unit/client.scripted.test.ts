@@ -1,6 +1,7 @@
 // InstamrktClient against a small server that misbehaves on purpose: no
 // replies, garbage frames, refused handshakes and logons, dropped sockets.
 import * as assert from 'node:assert/strict';
+import WebSocket from 'ws';
 import { ClientOptions, InstamrktClient, StateChangeEvent } from '../../src/protocol/client';
 import {
   AuthenticationError,
@@ -70,6 +71,32 @@ describe('InstamrktClient (scripted server)', () => {
       assert.deepEqual(seen.map((e) => e.state), ['connecting', 'connected']);
       assert.deepEqual(server.received.map((r) => r.op), [100, 2]);
       assert.ok(logLines.some((l) => l.startsWith('info Connecting to ws://127.0.0.1') && l.includes('id=7')), 'the redacted URL is logged');
+    });
+
+    it('does not offer permessage-deflate, even to a server that would compress', async () => {
+      const willing = await startScriptedServer({ perMessageDeflate: true });
+      try {
+        // The control: ws's own default client is offered compression by this server and takes it.
+        const plain = new WebSocket(willing.wsUrl);
+        await new Promise<void>((resolve, reject) => {
+          plain.once('open', resolve);
+          plain.once('error', reject);
+        });
+        assert.match(plain.extensions, /permessage-deflate/);
+        plain.terminate();
+        await waitFor(() => willing.sockets.size === 0, 'the control connection to close');
+
+        const client = makeClient({ serverUrl: willing.wsUrl });
+        await client.connect();
+        await client.ping();
+        assert.equal(willing.handshakeHeaders.length, 2);
+        assert.equal(willing.handshakeHeaders[1]['sec-websocket-extensions'], undefined);
+        const [serverSide] = [...willing.sockets];
+        assert.equal(serverSide.extensions, '');
+        client.dispose();
+      } finally {
+        await willing.close();
+      }
     });
 
     it('never sends the session key (not in the header, not anywhere)', async () => {

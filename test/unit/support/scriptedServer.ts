@@ -2,6 +2,7 @@
 // purpose (never answer, send garbage, refuse logon). Real `ws` on 127.0.0.1,
 // port 0. Not an emulator: it knows only logon, get_opcodes and ping, and asks
 // the test what to do with everything else.
+import type { IncomingHttpHeaders } from 'node:http';
 import { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { DEFAULT_OPS, DEFAULT_RESPONSES } from '../../../src/protocol/codes';
@@ -23,6 +24,8 @@ export interface ScriptedServer {
   readonly accepted: number;
   /** Handshakes attempted, refused ones included. */
   readonly attempts: number;
+  /** The HTTP headers of each handshake attempt, in order. */
+  readonly handshakeHeaders: IncomingHttpHeaders[];
   handler: RequestHandler;
   /** What logon answers: 100, 110 or 112 (or undefined to stay silent). */
   logonRes: number | undefined;
@@ -41,7 +44,12 @@ export function send(socket: WebSocket, res: number, body: Record<string, unknow
   socket.send(JSON.stringify({ response_header: { t: Date.now() }, res, ...body }));
 }
 
-export async function startScriptedServer(): Promise<ScriptedServer> {
+export interface ScriptedServerOptions {
+  /** Whether the server is willing to negotiate permessage-deflate (ws's own option). */
+  perMessageDeflate?: boolean;
+}
+
+export async function startScriptedServer(options: ScriptedServerOptions = {}): Promise<ScriptedServer> {
   let connectionNo = 0;
   let attempts = 0;
   const sockets = new Set<WebSocket>();
@@ -54,6 +62,7 @@ export async function startScriptedServer(): Promise<ScriptedServer> {
     get attempts() {
       return attempts;
     },
+    handshakeHeaders: [],
     handler: () => false,
     logonRes: 100,
     opcodes: 'documented',
@@ -72,8 +81,10 @@ export async function startScriptedServer(): Promise<ScriptedServer> {
   const wss = new WebSocketServer({
     host: '127.0.0.1',
     port: 0,
-    verifyClient: (_info, done) => {
+    perMessageDeflate: options.perMessageDeflate ?? false,
+    verifyClient: (info, done) => {
       attempts++;
+      state.handshakeHeaders.push(info.req.headers);
       if (state.refuseHandshake !== undefined) done(false, state.refuseHandshake);
       else done(true);
     },
