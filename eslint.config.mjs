@@ -13,6 +13,9 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always'],
+      // `import vscode = require('vscode')`: esbuild turns `import * as vscode` of this external
+      // CommonJS module into a copy of the whole API object per importing file, at activation.
+      '@typescript-eslint/no-require-imports': ['error', { allow: ['^vscode$'] }],
       'no-console': 'off',
     },
   },

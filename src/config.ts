@@ -1,6 +1,6 @@
 // Typed reader of the `instamrkt.*` settings: one getter per setting, with the
 // documented defaults and bounds applied, so no other module reads raw config.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Settings } from './ids';
 import type { Endpoints } from './sources/session';
 

@@ -1,6 +1,6 @@
 // The only module that touches SecretStorage. Credentials for one server are
 // one JSON secret; nothing from it is ever written anywhere else.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { Account, AccountStore } from './sources/session';
 import { errorMessage } from './protocol/errors';
 

@@ -2,7 +2,7 @@
 // Wiring only; the logic lives in ui/, sources/ and protocol/. Nothing here
 // waits on the network, so activation stays fast.
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Config } from './config';
 import { CredentialStore } from './credentials';
 import { ContextKeys, Settings } from './ids';

@@ -1,6 +1,6 @@
 // Every command the extension contributes, registered through one wrapper that
 // logs and shows errors. Close goes through confirmClose() on every path.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Commands } from '../ids';
 import type { Config } from '../config';
 import { ConnectionLostError, RequestTimeoutError, ServerError, errorMessage } from '../protocol/errors';

@@ -1,6 +1,6 @@
 // Named loggers over the one "Instamrkt" LogOutputChannel. Every line, at every
 // level, goes through the shared Redactor first.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Redactor } from '../redact';
 
 export interface Logger {

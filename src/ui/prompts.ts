@@ -1,6 +1,6 @@
 // Everything the extension asks the user: source name and description inputs,
 // and the one confirmation every close path goes through.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { characterCount, MAX_DESCRIPTION_LENGTH, MAX_SOURCE_NAME_LENGTH } from '../protocol/limits';
 import type { CloseConfirmation } from '../config';
 

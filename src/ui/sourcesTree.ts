@@ -1,7 +1,7 @@
 // The "Game Sources" tree: renders SourceService's model. Elements are plain
 // data with stable ids (so reveal() and selection survive refreshes); tooltips
 // are built only when hovered (resolveTreeItem), which keeps 10,000 rows cheap.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { ItemContext } from '../ids';
 import type { ActiveGame, UpcomingGame } from '../protocol/messages';
 import type { SourceEntry, SourceService } from '../sources/sourceService';

@@ -1,6 +1,6 @@
 // The Game Sources TreeView: the provider, multi-select, and the "offline"
 // message shown above a stale list.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Views } from '../ids';
 import type { SourceService } from '../sources/sourceService';
 import { SourcesTreeProvider } from './sourcesTree';

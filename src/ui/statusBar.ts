@@ -1,6 +1,6 @@
 // The connection indicator: one status-bar item, rendered from the session
 // snapshot by one switch. Clicking it offers the actions that fit the state.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Commands } from '../ids';
 import type { SessionSnapshot } from '../sources/status';
 
