@@ -13,14 +13,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { cacheDir } from '../test/support/paths';
 import { stopAll } from '../test/support/processes';
-import { VSIX_BUDGET_BYTES, describeSize } from '../test/support/vsix';
+import { EXTENSION_JS_BUDGET_BYTES, VSIX_BUDGET_BYTES, describeSize } from '../test/support/vsix';
 import { measureActivation, type ActivationReading } from './extension/activation';
 import { max, median } from './extension/figures';
 import { measureSizes, type Sizes } from './extension/sizes';
 import { measureTree, type TreeOutcome } from './extension/treeInHost';
 
 const ACTIVATION_STARTS = 5;
-const GOALS = { extensionJsBytes: 100 * 1024, vsixBytes: VSIX_BUDGET_BYTES, activationMs: 15, treeBuildMs: 50 } as const;
+const GOALS = { extensionJsBytes: EXTENSION_JS_BUDGET_BYTES, vsixBytes: VSIX_BUDGET_BYTES, activationMs: 15, treeBuildMs: 50 } as const;
 
 interface Row {
   readonly figure: string;
@@ -44,7 +44,7 @@ export async function main(): Promise<number> {
   let sizes: Sizes | undefined;
   try {
     sizes = await measureSizes(path.join(cacheDir, 'bench', `sizes-${process.pid}`));
-    console.log(`   dist/extension.js  ${describeSize(sizes.extensionJsBytes)}   (goal ≤ 100 KB)`);
+    console.log(`   dist/extension.js  ${describeSize(sizes.extensionJsBytes)}   (goal ≤ 100 KB; npm test fails above it)`);
     console.log(`   dist/emulator.js   ${describeSize(sizes.emulatorJsBytes)}   (ships in the VSIX; no goal)`);
     console.log(`   VSIX               ${describeSize(sizes.vsixBytes)}   (goal ≤ 150 KB; npm test fails above it)`);
   } catch (err) {

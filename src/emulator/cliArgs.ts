@@ -1,5 +1,6 @@
 // Reads the emulator's command line:
-// [--host H] [--port N] [--seed demo|empty] [--state FILE] [--verbose].
+// [--host H] [--port N] [--seed demo|empty] [--state FILE] [--delay-reply OP=MS]... [--verbose].
+import { DEFAULT_OPS, type OpName } from '../protocol/codes';
 import { SeedName } from './seed';
 
 export interface CliOptions {
@@ -7,16 +8,21 @@ export interface CliOptions {
   port: number;
   seed: SeedName;
   statePath?: string;
+  /** --delay-reply open_game_source=30000 (repeatable): hold that op's replies (a slow server, for tests). */
+  replyDelays: Partial<Record<OpName, number>>;
   verbose: boolean;
 }
 
-export const USAGE = 'Usage: node dist/emulator.js [--host 127.0.0.1] [--port 9999] [--seed demo|empty] [--state FILE] [--verbose]';
+/** The longest reply delay accepted: 10 minutes. */
+const MAX_REPLY_DELAY_MS = 600_000;
+
+export const USAGE = 'Usage: node dist/emulator.js [--host 127.0.0.1] [--port 9999] [--seed demo|empty] [--state FILE] [--delay-reply OP=MS]... [--verbose]';
 
 export class CliUsageError extends Error {}
 
 /** Parses argv (without node and script); throws CliUsageError with the reason. Accepts `--flag value` and `--flag=value`. */
 export function parseCliArgs(argv: readonly string[]): CliOptions {
-  const out: CliOptions = { host: '127.0.0.1', port: 9999, seed: 'demo', verbose: false };
+  const out: CliOptions = { host: '127.0.0.1', port: 9999, seed: 'demo', replyDelays: {}, verbose: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -51,6 +57,15 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         const v = value();
         if (v === '') throw new CliUsageError('--state needs a file name.');
         out.statePath = v;
+        break;
+      }
+      case '--delay-reply': {
+        const v = value();
+        const m = /^([a-z_]+)=(\d{1,7})$/.exec(v);
+        if (!m) throw new CliUsageError(`--delay-reply takes OP=MS, e.g. open_game_source=30000, not "${v}".`);
+        if (!Object.hasOwn(DEFAULT_OPS, m[1])) throw new CliUsageError(`--delay-reply: unknown operation "${m[1]}".`);
+        if (Number(m[2]) > MAX_REPLY_DELAY_MS) throw new CliUsageError(`--delay-reply: at most ${MAX_REPLY_DELAY_MS} ms.`);
+        out.replyDelays[m[1] as OpName] = Number(m[2]);
         break;
       }
       case '--verbose':

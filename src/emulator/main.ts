@@ -35,6 +35,7 @@ async function main(): Promise<number> {
       port: options.port,
       seed: options.seed,
       statePath: options.statePath,
+      replyDelays: options.replyDelays,
       log: options.verbose ? (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`) : undefined,
       onStateWriteError: (err) => process.stderr.write(`Could not write the state file (still serving; the next change retries): ${err.message}\n`),
     });
@@ -46,6 +47,7 @@ async function main(): Promise<number> {
     throw err;
   }
   process.stdout.write(`${readyLine(emulator.url)}\n`);
+  for (const [op, ms] of Object.entries(options.replyDelays)) process.stdout.write(`Replies to ${op} are held for ${ms} ms.\n`);
   if (options.seed === 'demo' && !options.statePath) {
     process.stdout.write(`Demo users: ${DEMO_USER.username} / ${DEMO_USER.password} (developer, id ${DEMO_USER.id}), ${PLAYER_USER.username} / ${PLAYER_USER.password} (id ${PLAYER_USER.id})\n`);
   } else if (options.seed === 'demo') {

@@ -45,6 +45,8 @@ export interface OpEnvironment {
   saver: StateSaver;
   now: () => number;
   log: (line: string) => void;
+  /** Op code → ms to hold its reply after the operation took effect (EmulatorOptions.replyDelays). */
+  replyDelayMs?: ReadonlyMap<number, number>;
 }
 
 interface Delivery {
@@ -329,6 +331,11 @@ export async function handleFrame(env: OpEnvironment, conn: Connection, data: Bu
     return error(`The emulator failed to handle operation ${parsed.op}.`);
   }
   if (outcome.changed) await env.saver.save();
+  const delay = env.replyDelayMs?.get(parsed.op);
+  if (delay) {
+    // Unref'd: a held reply must not keep a stopping emulator (or a test process) alive.
+    await new Promise<void>((resolve) => setTimeout(resolve, delay).unref());
+  }
   const t = env.now();
   for (const d of outcome.out) d.to.send(envelope(d.res, d.body, t));
 }

@@ -7,6 +7,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { AUTO_LOGON_WINDOW_MS } from './accounts';
 import { Connection, ConnectionRegistry } from './connections';
 import { OpEnvironment, handleFrame } from './ops';
+import { DEFAULT_OPS, type OpName } from '../protocol/codes';
 import { handleHttp } from './rest';
 import { SeedName, addExtraUsers, seedState } from './seed';
 import { EmulatorState, emptyState } from './state';
@@ -36,6 +37,13 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** Told when a state-file write fails after start (the emulator keeps serving); default: `log`. */
   onStateWriteError?: (err: Error) => void;
+  /**
+   * A slow server, for tests of what a client does while waiting: the reply to
+   * each named operation is held this many ms after the operation took effect
+   * (and was saved). The connection's later requests wait behind it, as FIFO
+   * replies require.
+   */
+  replyDelays?: Partial<Record<OpName, number>>;
 }
 
 export interface Emulator {
@@ -117,6 +125,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
   const now = options.now ?? Date.now;
   const log = options.log ?? (() => undefined);
+  const replyDelayMs = new Map<number, number>();
+  for (const [name, ms] of Object.entries(options.replyDelays ?? {}) as [OpName, number | undefined][]) {
+    if (!Object.hasOwn(DEFAULT_OPS, name)) throw new EmulatorStartError(`Unknown operation "${name}" in replyDelays.`, 'options');
+    if (ms === undefined || ms === 0) continue;
+    if (!Number.isSafeInteger(ms) || ms < 0) throw new EmulatorStartError(`The reply delay of ${name} must be a whole number of ms, not ${ms}.`, 'options');
+    replyDelayMs.set(DEFAULT_OPS[name], ms);
+  }
   const state = await loadOrSeed(options, now());
   const onStateWriteError = options.onStateWriteError ?? ((err: Error) => log(`could not write the state file: ${err.message}`));
   let saver: StateSaver = noSaver;
@@ -132,7 +147,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
 
   const registry = new ConnectionRegistry();
-  const env: OpEnvironment = { state, registry, saver, now, log };
+  const env: OpEnvironment = { state, registry, saver, now, log, replyDelayMs };
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false, clientTracking: false });
   const pendingUpgrades = new Set<Duplex>();
   let closing = false;

@@ -15,6 +15,8 @@ export interface EmulatorOptions {
   port?: number;
   logFile?: string;
   echo?: boolean;
+  /** Replies to hold, by operation name, in ms (the CLI's --delay-reply): a slow server. */
+  replyDelays?: Readonly<Record<string, number>>;
 }
 
 export interface RunningEmulator {
@@ -43,6 +45,7 @@ export function useEmulatorBuild(script: string): void {
 
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const args = [options.script ?? builtScript ?? emulatorScript, '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--seed', options.seed, '--state', options.stateFile];
+  for (const [op, ms] of Object.entries(options.replyDelays ?? {})) args.push('--delay-reply', `${op}=${ms}`);
   const child = startChild('emulator', process.execPath, args, { cwd: repoRoot, logFile: options.logFile, echo: options.echo });
   const match = await waitForOutput(child, READY_LINE, 20_000).catch(async (err: unknown) => {
     await child.stop();

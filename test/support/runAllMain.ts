@@ -1,5 +1,5 @@
-// `npm test`: lint, typecheck, unit, size (the packaged VSIX against its
-// budget, counted as one test), integration (in code-server's extension
+// `npm test`: lint, typecheck, unit, size (the packaged VSIX and the
+// production dist/extension.js against their budgets, one test each), integration (in code-server's extension
 // host), e2e (Chromium), in that order. Every phase runs even when an earlier
 // one failed; the run fails if any did. Ends with one line `N passed, N
 // failed` totalling the suites' tests, where a phase that fails without test
@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from './paths';
 import { readStats, type PhaseStats } from './stats';
-import { buildExtension, checkVsixBudget, packageVsix } from './vsix';
+import { buildExtension, checkExtensionJsBudget, checkVsixBudget, packageVsix } from './vsix';
 
 interface Phase {
   readonly name: string;
@@ -18,8 +18,8 @@ interface Phase {
   readonly commands: readonly (readonly string[])[];
   /** Whether the phase reports test counts through HARNESS_STATS_FILE. */
   readonly counts: boolean;
-  /** Instead of commands: a check run here, counted as one test. */
-  readonly check?: () => Promise<{ readonly ok: boolean; readonly message: string }>;
+  /** Instead of commands: checks run here, each counted as one test. */
+  readonly check?: () => Promise<readonly { readonly ok: boolean; readonly message: string }[]>;
 }
 
 const bin = (pkg: string, file: string): string => path.join(repoRoot, 'node_modules', pkg, file);
@@ -36,7 +36,7 @@ const PHASES: readonly Phase[] = [
     ],
     counts: true,
   },
-  { name: 'size', commands: [], counts: true, check: checkVsixSize },
+  { name: 'size', commands: [], counts: true, check: checkSizes },
   { name: 'integration', commands: [[path.join(repoRoot, 'test', 'support', 'integration.mjs')]], counts: true },
   { name: 'e2e', commands: [[path.join(repoRoot, 'test', 'support', 'e2e.mjs')]], counts: true },
 ];
@@ -81,9 +81,16 @@ async function runPhase(phase: Phase, statsFile: string): Promise<PhaseResult> {
   console.log(`\n================ ${phase.name} ================`);
   const started = Date.now();
   if (phase.check) {
-    const { ok, message } = await phase.check().catch((err: unknown) => ({ ok: false, message: `could not check: ${err instanceof Error ? err.message : String(err)}` }));
-    console.log(`${ok ? '✔' : '✘'} ${message}`);
-    return { name: phase.name, ok, stats: { passed: ok ? 1 : 0, failed: ok ? 0 : 1, pending: 0 }, seconds: (Date.now() - started) / 1000, note: ok ? undefined : message };
+    const checks = await phase.check().catch((err: unknown) => [{ ok: false, message: `could not check: ${err instanceof Error ? err.message : String(err)}` }]);
+    for (const { ok, message } of checks) console.log(`${ok ? '✔' : '✘'} ${message}`);
+    const failures = checks.filter((c) => !c.ok);
+    return {
+      name: phase.name,
+      ok: failures.length === 0,
+      stats: { passed: checks.length - failures.length, failed: failures.length, pending: 0 },
+      seconds: (Date.now() - started) / 1000,
+      note: failures.length ? failures.map((c) => c.message).join('; ') : undefined,
+    };
   }
   let code = 0;
   for (const command of phase.commands) {
@@ -96,12 +103,13 @@ async function runPhase(phase: Phase, statsFile: string): Promise<PhaseResult> {
   return { name: phase.name, ok: code === 0 && stats.failed === 0, stats, seconds, note: code !== 0 && stats.failed === 0 ? `exit ${code}` : undefined };
 }
 
-/** Sizes are deterministic: package the VSIX exactly as the harness does (staging build, vsce) and hold it to its budget. */
-async function checkVsixSize(): Promise<{ ok: boolean; message: string }> {
+/** Sizes are deterministic: build and package exactly as the harness does (staging build, vsce) and hold both to their budgets. */
+async function checkSizes(): Promise<{ ok: boolean; message: string }[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'instamrkt-size-'));
   try {
     const build = await buildExtension(path.join(dir, 'extension'));
-    return checkVsixBudget(await packageVsix(path.join(dir, 'instamrkt-game-sources.vsix'), build.dir));
+    const extensionJs = checkExtensionJsBudget(path.join(build.dir, 'dist', 'extension.js'));
+    return [checkVsixBudget(await packageVsix(path.join(dir, 'instamrkt-game-sources.vsix'), build.dir)), extensionJs];
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

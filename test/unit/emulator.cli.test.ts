@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { startEmulator } from '../../src/emulator/server';
-import { login } from './support/rawClient';
+import { RawClient, login } from './support/rawClient';
 
 const MAIN = path.join(__dirname, '..', '..', 'src', 'emulator', 'main.js');
 
@@ -67,11 +67,31 @@ describe('emulator CLI', () => {
   });
 
   it('prints usage on stderr and exits 2 for bad arguments', async () => {
-    for (const args of [['--port', 'abc'], ['--seed', 'full'], ['--frobnicate'], ['--port'], ['--port', '70000']]) {
+    for (const args of [['--port', 'abc'], ['--seed', 'full'], ['--frobnicate'], ['--port'], ['--port', '70000'], ['--delay-reply', 'open_game_source'], ['--delay-reply', 'constructor=5'], ['--delay-reply', 'ping=700000']]) {
       const r = run(args);
       assert.equal(await r.exited, 2, args.join(' '));
       assert.match(r.stderr(), /Usage: node dist\/emulator\.js/);
       assert.deepEqual(r.stdoutLines(), []);
+    }
+  });
+
+  it('holds the replies named by --delay-reply, and says so', async () => {
+    const r = run(['--port', '0', '--seed', 'empty', '--delay-reply', 'ping=300']);
+    try {
+      const [, url] = await waitForLine(r, /^Instamrkt emulator listening on (\S+)/);
+      await waitForLine(r, /^Replies to ping are held for 300 ms\.$/);
+      const client = await RawClient.connect(url.replace(/^http/, 'ws'), await login(url, 'demo', 'demo'));
+      try {
+        const started = Date.now();
+        assert.equal((await client.request(1)).res, 1);
+        assert.ok(Date.now() - started >= 300, 'the pong came no sooner than the delay');
+      } finally {
+        await client.close();
+      }
+      r.child.kill('SIGTERM');
+      assert.equal(await r.exited, 0);
+    } finally {
+      r.child.kill('SIGKILL');
     }
   });
 

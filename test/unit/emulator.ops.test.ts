@@ -293,3 +293,37 @@ describe('emulator operations', () => {
     });
   });
 });
+
+describe('emulator reply delays (a slow server, for client tests)', () => {
+  it('holds the reply to a named operation after the operation took effect; other connections are not held', async () => {
+    const emu = await startEmulator({ port: 0, replyDelays: { open_game_source: 400 } });
+    const demo = await RawClient.connect(emu.wsUrl, await login(emu.url, 'demo', 'demo'));
+    const watcher = await RawClient.connect(emu.wsUrl, await login(emu.url, 'demo', 'demo'));
+    try {
+      const started = Date.now();
+      let replied = false;
+      const opened = demo.request(365, { source_name: 'slow.example' }).then((r) => {
+        replied = true;
+        return r;
+      });
+      // While the reply is held, another connection already sees the source.
+      let seen = false;
+      while (!seen) {
+        const list = await watcher.request(611);
+        seen = (list.sources as { name: string }[]).some((s) => s.name === 'slow.example');
+      }
+      assert.equal(replied, false, 'the source exists before its reply is sent');
+      const reply = await opened;
+      assert.equal(reply.res, 335);
+      assert.ok(Date.now() - started >= 400, 'the reply came no sooner than the delay');
+    } finally {
+      await Promise.all([demo.close(), watcher.close()]);
+      await emu.close();
+    }
+  });
+
+  it('refuses an unknown operation or a negative delay', async () => {
+    await assert.rejects(startEmulator({ port: 0, replyDelays: { nonsense: 5 } as never }), /Unknown operation "nonsense"/);
+    await assert.rejects(startEmulator({ port: 0, replyDelays: { ping: -1 } }), /whole number of ms/);
+  });
+});
