@@ -37,6 +37,7 @@ import { buildTargetTree } from './targets';
 import { MAX_DESCRIPTION_LENGTH, MAX_SOURCE_NAME_LENGTH } from '../protocol/limits';
 
 const OP = DEFAULT_OPS;
+const OP_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(DEFAULT_OPS).map(([name, code]) => [code, name]));
 const R = DEFAULT_RESPONSES;
 
 export interface OpEnvironment {
@@ -319,6 +320,8 @@ export async function handleFrame(env: OpEnvironment, conn: Connection, data: Bu
   const parsed = parseRequest(data, isBinary);
   if (typeof parsed === 'string') return error(parsed);
   const handler = handlers.get(parsed.op);
+  // The op's name only: parameters may hold what the log must not (a --verbose log is often shared).
+  env.log(`user ${conn.userId}: ${OP_NAMES.get(parsed.op) ?? `op ${parsed.op}`}`);
   if (!handler) return error(`Unknown operation ${parsed.op}.`);
   if (!conn.loggedOn && !OPEN_OPS.has(parsed.op)) return error('You must log on first.');
   let outcome: Outcome;

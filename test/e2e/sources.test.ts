@@ -2,7 +2,8 @@
 // clicks it: sign in, open a source from the palette, see it in the tree,
 // right-click close, read the modal, Cancel (nothing closes on the server),
 // close for real (the server closed the source and its games), and watch the
-// status bar while the server goes away and comes back.
+// status bar while the server goes away and comes back; an open and a close
+// whose connection drops before the reply (the emulator holds it, then stops).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -15,6 +16,8 @@ import { waitUntil } from './workbench';
 
 const VIEW = 'Game Sources';
 const SOURCE = 'e2e.example.com';
+/** Opened and closed while the connection drops. */
+const DROPPED = 'dropped.example';
 
 /** The extension's log file in this run's user data (read only to know a settings change has taken effect). */
 function extensionLog(userDataDir: string): string {
@@ -56,6 +59,21 @@ describe('Game sources in the browser', function () {
     server?.dispose();
     await restarted?.stop();
   });
+
+  /** Stops the emulator now serving (the fixture's, or the last restart) and starts it again on the same port and state. */
+  async function restartServer(options: { replyDelays?: Record<string, number> } = {}): Promise<RunningEmulator> {
+    const f = fixture();
+    const { port, stateFile } = f.harness.emulator;
+    await (restarted ?? f.harness.emulator).stop();
+    restarted = await startEmulator({ seed: 'demo', stateFile, port, verbose: true, ...options });
+    return restarted;
+  }
+
+  /** How many times the running emulator received an operation from the demo user (its --verbose log). */
+  function received(op: string): number {
+    const log = restarted?.child.tail(200) ?? '';
+    return log.split('\n').filter((line) => line.endsWith(`user 1001: ${op}`)).length;
+  }
 
   it('shows the signed-out welcome and status, then signs in from the welcome button', async () => {
     const { workbench: wb, step } = fixture();
@@ -142,10 +160,53 @@ describe('Game sources in the browser', function () {
     await wb.waitForStatusBar(/Instamrkt: retrying at \d/);
     keepForReadme(await screenshot('status retrying'), 'screenshot-status-retrying.png');
     assert.deepEqual(await wb.treeLabels(VIEW), before, 'the last known list stays while offline');
-    restarted = await step('the server comes back on the same port', () => startEmulator({ seed: 'demo', stateFile, port }));
+    restarted = await step('the server comes back on the same port', () => startEmulator({ seed: 'demo', stateFile, port, verbose: true }));
     await step('connected again', () => wb.waitForStatusBar(/^\s*Instamrkt \d+ ms$/, 60_000));
     await waitUntil('the tree to be live again', 15_000, async () => JSON.stringify(await wb.treeLabels(VIEW)) === JSON.stringify(before));
   });
+  it('an open whose connection drops says the outcome is unknown, re-reads the list after reconnecting, and is not re-sent', async () => {
+    const { workbench: wb, step } = fixture();
+    await step('the server comes back slow to answer opens', () => restartServer({ replyDelays: { open_game_source: 120_000 } }));
+    await step('connected', () => wb.waitForStatusBar(/^\s*Instamrkt \d+ ms$/, 60_000));
+    await step('run Open Game Source', () => wb.runCommand('Instamrkt: Open Game Source'));
+    await step('name it', () => wb.answerInput(DROPPED, { prompt: /Name of the new game source/ }));
+    await step('no description', () => wb.answerInput('', { prompt: /Description/ }));
+    await step('progress while waiting', () => wb.waitForNotification(/Opening game source "dropped\.example"/));
+    const api = await serverView();
+    await waitUntil('the server to have opened it', 15_000, async () => (await api.listGameSources()).some((x) => x.name === DROPPED));
+    await step('the connection drops before the reply', () => restarted!.stop());
+    const message = await step('the outcome is unknown', () => wb.waitForNotification(/may or may not have happened/));
+    assert.match(message, /^Opening "dropped\.example" may or may not have happened: Connection lost — outcome unknown.*The list will be re-read from the server\.$/);
+    await step('the server comes back', () => restartServer());
+    await step('connected again', () => wb.waitForStatusBar(/^\s*Instamrkt \d+ ms$/, 60_000));
+    await step('the re-read list shows the source', () => wb.treeRow(VIEW, DROPPED));
+    assert.equal(received('open_game_source'), 0, 'nothing re-sent after reconnecting');
+    const named = (await api.listGameSources()).filter((x) => x.name === DROPPED);
+    assert.equal(named.length, 1, 'opened exactly once on the server');
+  });
+
+  it('a close whose connection drops says the outcome is unknown; the source stays listed until the re-read settles it, and is not re-sent', async () => {
+    const { workbench: wb, step } = fixture();
+    await step('the server comes back slow to answer closes', () => restartServer({ replyDelays: { close_game_source: 120_000 } }));
+    await step('connected', () => wb.waitForStatusBar(/^\s*Instamrkt \d+ ms$/, 60_000));
+    const row = await wb.treeRow(VIEW, DROPPED);
+    await step('right-click → Close Game Source', () => wb.contextMenu(row, 'Close Game Source'));
+    await wb.waitForDialog();
+    await step('press Close Source', () => wb.clickDialogButton('Close Source'));
+    await step('progress while waiting', () => wb.waitForNotification(/Closing "dropped\.example"/));
+    const api = await serverView();
+    await waitUntil('the server to have closed it', 15_000, async () => !(await api.listGameSources()).some((x) => x.name === DROPPED));
+    assert.equal(received('close_game_source'), 1, 'one close sent');
+    await step('the connection drops before the reply', () => restarted!.stop());
+    const message = await step('the outcome is unknown', () => wb.waitForNotification(/Could not close "dropped\.example"/));
+    assert.match(message, /^Could not close "dropped\.example": Connection lost — outcome unknown.*The list will be re-read from the server\.$/);
+    assert.ok((await wb.treeLabels(VIEW)).includes(DROPPED), 'still listed while the outcome is unknown');
+    await step('the server comes back', () => restartServer());
+    await step('connected again', () => wb.waitForStatusBar(/^\s*Instamrkt \d+ ms$/, 60_000));
+    await waitUntil('the re-read list to drop the source', 15_000, async () => !(await wb.treeLabels(VIEW)).includes(DROPPED));
+    assert.equal(received('close_game_source'), 0, 'nothing re-sent after reconnecting');
+  });
+
   it('closes from the command palette: a quick pick of the sources, then the same modal (Cancel sends nothing)', async () => {
     const { workbench: wb, step } = fixture();
     const api = await serverView();

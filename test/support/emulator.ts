@@ -15,6 +15,8 @@ export interface EmulatorOptions {
   port?: number;
   logFile?: string;
   echo?: boolean;
+  /** Log every request by operation name (--verbose), readable through `child.tail()`. */
+  verbose?: boolean;
   /** Replies to hold, by operation name, in ms (the CLI's --delay-reply): a slow server. */
   replyDelays?: Readonly<Record<string, number>>;
 }
@@ -46,6 +48,7 @@ export function useEmulatorBuild(script: string): void {
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const args = [options.script ?? builtScript ?? emulatorScript, '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--seed', options.seed, '--state', options.stateFile];
   for (const [op, ms] of Object.entries(options.replyDelays ?? {})) args.push('--delay-reply', `${op}=${ms}`);
+  if (options.verbose) args.push('--verbose');
   const child = startChild('emulator', process.execPath, args, { cwd: repoRoot, logFile: options.logFile, echo: options.echo });
   const match = await waitForOutput(child, READY_LINE, 20_000).catch(async (err: unknown) => {
     await child.stop();

@@ -75,8 +75,8 @@ describe('emulator CLI', () => {
     }
   });
 
-  it('holds the replies named by --delay-reply, and says so', async () => {
-    const r = run(['--port', '0', '--seed', 'empty', '--delay-reply', 'ping=300']);
+  it('holds the replies named by --delay-reply, and says so; --verbose logs each request by op name only', async () => {
+    const r = run(['--port', '0', '--seed', 'empty', '--delay-reply', 'ping=300', '--verbose']);
     try {
       const [, url] = await waitForLine(r, /^Instamrkt emulator listening on (\S+)/);
       await waitForLine(r, /^Replies to ping are held for 300 ms\.$/);
@@ -85,6 +85,12 @@ describe('emulator CLI', () => {
         const started = Date.now();
         assert.equal((await client.request(1)).res, 1);
         assert.ok(Date.now() - started >= 300, 'the pong came no sooner than the delay');
+        await client.request(365, { source_name: 'verbose.example', description: 'not for the log' });
+        // stderr and the socket are separate pipes: the log line may arrive after the reply.
+        for (const deadline = Date.now() + 5000; !/user 1001: open_game_source\n/.test(r.stderr()) && Date.now() < deadline; ) await new Promise((res) => setTimeout(res, 20));
+        assert.match(r.stderr(), /user 1001: ping\n/);
+        assert.match(r.stderr(), /user 1001: open_game_source\n/);
+        assert.doesNotMatch(r.stderr(), /verbose\.example|not for the log/);
       } finally {
         await client.close();
       }
