@@ -9,12 +9,13 @@ export class CredentialStorageError extends Error {
   readonly code = 'credential-storage';
   constructor(action: 'save' | 'read' | 'delete', cause: unknown) {
     const why = errorMessage(cause);
+    const keyring = vscode.l10n.t('On Linux, install and unlock a Secret Service provider such as GNOME Keyring or KWallet.');
     super(
-      vscode.l10n.t(
-        'VS Code could not {0} your Instamrkt credentials in the system keyring ({1}). On Linux, install and unlock a Secret Service provider such as GNOME Keyring or KWallet, then try again. Nothing was stored anywhere else.',
-        action,
-        why,
-      ),
+      action === 'save'
+        ? vscode.l10n.t('VS Code could not save your Instamrkt credentials in the system keyring ({0}). You stay signed in in this window only; nothing was stored anywhere else. {1} Then sign in again.', why, keyring)
+        : action === 'read'
+          ? vscode.l10n.t('VS Code could not read your Instamrkt credentials from the system keyring ({0}). {1} Then reload the window or sign in again.', why, keyring)
+          : vscode.l10n.t('VS Code could not delete your Instamrkt credentials from the system keyring ({0}). You are signed out in this window, but the keyring may still hold them. {1} Then sign out again.', why, keyring),
     );
     this.name = 'CredentialStorageError';
   }
@@ -41,7 +42,6 @@ export class CredentialStore implements AccountStore, vscode.Disposable {
   readonly #subscription: vscode.Disposable;
 
   readonly #secrets: vscode.SecretStorage;
-
 
   constructor(secrets: vscode.SecretStorage) {
     this.#secrets = secrets;

@@ -12,7 +12,6 @@ export function clip(text: string, max = 64): string {
   return text.length <= max ? text : `${text.slice(0, max)}…`;
 }
 
-
 function missing(key: string): never {
   throw new BadRequest(`Field "${key}" is required.`);
 }

@@ -107,7 +107,6 @@ export class Session {
 
   readonly #deps: SessionDeps;
 
-
   constructor(deps: SessionDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;

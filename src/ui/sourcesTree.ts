@@ -64,7 +64,6 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 
   readonly #service: SourceService;
 
-
   constructor(service: SourceService) {
     this.#service = service;
     this.#subscription = service.onDidChange((e) => {

@@ -13,7 +13,6 @@ export class SourcesView implements vscode.Disposable {
 
   readonly #service: SourceService;
 
-
   constructor(service: SourceService) {
     this.#service = service;
     this.provider = new SourcesTreeProvider(service);

@@ -1,0 +1,99 @@
+// What the user is told when the OS keyring refuses, with the extension's own
+// CredentialStore and Session in the real extension host (vscode.l10n and
+// all), signing in to the run's emulator.
+//
+// The SecretStorage here is a stand-in that rejects every call. That is the
+// last resort the house rules allow: code-server keeps secrets in the
+// browser's localStorage and never rejects (its write errors only reach the
+// browser console), so a real refusal cannot be produced on these machines.
+// What is tested is our handling of a refusal, not SecretStorage.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { CredentialStorageError, CredentialStore } from '../../src/credentials';
+import { Session } from '../../src/sources/session';
+import { testConfig } from './config';
+
+/** A SecretStorage whose keyring is locked: every call rejects, and each call is counted. */
+class RefusingSecretStorage implements vscode.SecretStorage {
+  readonly calls: string[] = [];
+  readonly #changed = new vscode.EventEmitter<vscode.SecretStorageChangeEvent>();
+  readonly onDidChange = this.#changed.event;
+
+  get(key: string): Thenable<string | undefined> {
+    this.calls.push(`get ${key}`);
+    return Promise.reject(new Error('the keyring is locked'));
+  }
+  store(key: string): Thenable<void> {
+    this.calls.push(`store ${key}`);
+    return Promise.reject(new Error('the keyring is locked'));
+  }
+  delete(key: string): Thenable<void> {
+    this.calls.push(`delete ${key}`);
+    return Promise.reject(new Error('the keyring is locked'));
+  }
+  keys(): Thenable<string[]> {
+    return Promise.reject(new Error('the keyring is locked'));
+  }
+  dispose(): void {
+    this.#changed.dispose();
+  }
+}
+
+describe('when the OS keyring refuses', function () {
+  this.timeout(30_000);
+  let secrets: RefusingSecretStorage;
+  let store: CredentialStore;
+  let session: Session;
+
+  beforeEach(() => {
+    const { serverUrl, restUrl } = testConfig();
+    secrets = new RefusingSecretStorage();
+    store = new CredentialStore(secrets);
+    const log = (): void => undefined;
+    session = new Session({
+      store,
+      endpoints: () => ({ serverUrl, restUrl, requestTimeoutMs: 10_000, keepAliveMs: 0 }),
+      logger: { info: log, warn: log, error: log, debug: log, trace: log },
+    });
+  });
+
+  afterEach(() => {
+    session.dispose();
+    store.dispose();
+    secrets.dispose();
+  });
+
+  it('reading at start: says what to do, and stays signed out', async () => {
+    await assert.rejects(session.start(true), (err: unknown) => {
+      assert.ok(err instanceof CredentialStorageError);
+      assert.match(err.message, /^VS Code could not read your Instamrkt credentials from the system keyring \(the keyring is locked\)\./);
+      assert.match(err.message, /GNOME Keyring or KWallet\. Then reload the window or sign in again\.$/);
+      return true;
+    });
+    assert.equal(session.snapshot.status.kind, 'signedOut');
+  });
+
+  it('saving after sign-in: says the sign-in lasts for this window only and nothing was stored elsewhere', async () => {
+    await assert.rejects(session.signIn('demo', 'demo'), (err: unknown) => {
+      assert.ok(err instanceof CredentialStorageError);
+      assert.match(err.message, /^VS Code could not save your Instamrkt credentials in the system keyring \(the keyring is locked\)\. You stay signed in in this window only; nothing was stored anywhere else\./);
+      assert.doesNotMatch(err.message, /demo/, 'the message carries no credential');
+      return true;
+    });
+    // Exactly one attempt to store, under the server's key, and no other place was written.
+    assert.deepEqual(secrets.calls, [`store instamrkt.credentials:${testConfig().serverUrl}`]);
+    assert.equal(session.snapshot.status.kind, 'connected', 'the sign-in itself worked: this window stays connected');
+    assert.equal(session.snapshot.username, 'demo');
+  });
+
+  it('deleting at sign-out: signs out in this window and says the keyring may still hold the credentials', async () => {
+    await session.signIn('demo', 'demo').catch((err: unknown) => assert.ok(err instanceof CredentialStorageError));
+    await assert.rejects(session.signOut(), (err: unknown) => {
+      assert.ok(err instanceof CredentialStorageError);
+      assert.match(err.message, /^VS Code could not delete your Instamrkt credentials from the system keyring \(the keyring is locked\)\. You are signed out in this window, but the keyring may still hold them\./);
+      return true;
+    });
+    assert.equal(session.snapshot.status.kind, 'signedOut');
+    assert.equal(session.snapshot.username, undefined);
+  });
+});
