@@ -30,7 +30,9 @@ const PHASES: readonly Phase[] = [
   {
     name: 'unit',
     // tsc's errors are the typecheck phase's to report; it still emits, and mocha runs what it emitted.
+    // out/ is emptied first, so a deleted or renamed test's old output does not run.
     commands: [
+      ['-e', "require('fs').rmSync('out', { recursive: true, force: true })"],
       [bin('typescript', 'bin/tsc'), '-p', '.'],
       [bin('mocha', 'bin/mocha.js'), '--reporter', path.join(repoRoot, 'test', 'support', 'statsReporter.cjs')],
     ],
