@@ -134,7 +134,9 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     }),
   );
 
-  onStatus();
+  // The first render waits for session.start() to read the stored sign-in (or for the
+  // local emulator): rendering "signed out" now would flash the sign-in welcome at a
+  // user who is signed in. Until then the view is empty and the status item neutral.
   const marks = globalThis as { __instamrktLoadStart?: number; __instamrktLoadEnd?: number };
   const done = performance.now();
   const ms = (from: number | undefined, to: number | undefined) => (from === undefined || to === undefined ? '?' : (to - from).toFixed(1));
@@ -144,7 +146,10 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     .info(
       `Activated: module evaluation ${ms(marks.__instamrktLoadStart, marks.__instamrktLoadEnd)} ms, activate() ${ms(activateStart, done)} ms; VS Code between them ${ms(marks.__instamrktLoadEnd, activateStart)} ms`,
     );
-  (config.startLocalEmulator ? useEmulator() : session.start(config.autoConnect)).catch(showError);
+  (config.startLocalEmulator ? useEmulator() : session.start(config.autoConnect)).catch((err: unknown) => {
+    onStatus();
+    showError(err);
+  });
   return {
     session,
     service,

@@ -136,10 +136,20 @@ export class Session {
     return this.#account !== undefined;
   }
 
-  /** Reads the stored account for the current server; connects if asked to. */
+  /**
+   * Reads the stored account for the current server; connects if asked to.
+   * Always publishes a status, even when it fails (an unreadable keyring or a
+   * refused URL leaves the session signed out, with the reason).
+   */
   async start(autoConnect: boolean): Promise<void> {
-    this.#checkEndpoints();
-    await this.#loadAccount();
+    this.#checkEndpoints(); // publishes "disconnected" with the reason when it throws
+    try {
+      await this.#loadAccount();
+    } catch (err) {
+      this.#lastError = errorMessage(err);
+      this.#setStatus({ kind: 'signedOut' });
+      throw err;
+    }
     if (!this.#account) return this.#setStatus({ kind: 'signedOut' });
     this.#setStatus(IDLE);
     if (autoConnect) await this.connect().catch(() => undefined);

@@ -67,6 +67,9 @@ export class StatusBar implements vscode.Disposable {
     this.#item = vscode.window.createStatusBarItem('instamrkt.connection', vscode.StatusBarAlignment.Left, 50);
     this.#item.name = vscode.l10n.t('Instamrkt Connection');
     this.#item.command = Commands.statusActions;
+    // Until the stored sign-in has been read, say only that: "signed out" would be a guess.
+    this.#item.text = '$(sync~spin) Instamrkt';
+    this.#item.accessibilityInformation = { label: vscode.l10n.t('Instamrkt: starting'), role: 'button' };
     this.#item.show();
   }
 

@@ -71,6 +71,7 @@ describe('when the OS keyring refuses', function () {
       return true;
     });
     assert.equal(session.snapshot.status.kind, 'signedOut');
+    assert.match(session.snapshot.lastError ?? '', /could not read your Instamrkt credentials/, 'the status bar tooltip carries the reason');
   });
 
   it('saving after sign-in: says the sign-in lasts for this window only and nothing was stored elsewhere', async () => {

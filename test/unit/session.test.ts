@@ -62,6 +62,28 @@ describe('Session', () => {
     assert.equal(s.api, undefined);
   });
 
+  it('publishes its first status from start(): signed out, connecting, or signed out with the reason start() failed', async () => {
+    const first = (s: Session) => nextEvent(s.onDidChange, () => true, 'the first status');
+    const empty = makeSession();
+    const seenEmpty = first(empty);
+    await empty.start(false);
+    assert.equal((await seenEmpty).status.kind, 'signedOut');
+
+    store.data.set(emulator.wsUrl, { userId: '1001', sessionKey: 'k'.repeat(32), issuedAt: clock });
+    const stored = makeSession();
+    const seenStored = first(stored);
+    await stored.start(false);
+    assert.equal((await seenStored).status.kind, 'disconnected', 'signed in, not connecting: idle');
+
+    store.get = () => Promise.reject(new Error('the keyring is locked'));
+    const failing = makeSession();
+    const seenFailing = first(failing);
+    await assert.rejects(failing.start(true), /the keyring is locked/);
+    const snap = await seenFailing;
+    assert.equal(snap.status.kind, 'signedOut');
+    assert.match(snap.lastError ?? '', /the keyring is locked/);
+  });
+
   it('signs in with a password, connects, and stores the account', async () => {
     const s = makeSession();
     await s.signIn('demo', 'demo');
