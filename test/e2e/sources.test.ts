@@ -88,6 +88,39 @@ describe('Game sources in the browser', function () {
     await step('the demo source in the tree', () => wb.treeRow(VIEW, 'demo.instamrkt.local'));
   });
 
+  it('after a reload, a signed-in user never sees "signed out" or the sign-in welcome, not even for a frame', async () => {
+    const { workbench: wb, step } = fixture();
+    // Record, from the first byte of the reloaded page, any DOM text that says "signed out".
+    await wb.page.addInitScript(() => {
+      // Runs in the page: the few DOM types it needs, without the DOM lib in this Node project.
+      type TextNode = { textContent: string | null };
+      type Record = { type: string; target: TextNode; addedNodes: ArrayLike<TextNode> };
+      type Observer = { observe(target: unknown, options: object): void; disconnect(): void };
+      const page = globalThis as unknown as { document: unknown; MutationObserver: new (callback: (records: Record[]) => void) => Observer };
+      const seen: string[] = [];
+      const check = (text: string | null | undefined): void => {
+        if (text && /Sign in to Instamrkt|Instamrkt: signed out/.test(text)) seen.push(text.slice(0, 80));
+      };
+      const observer = new page.MutationObserver((records) => {
+        for (const record of records) {
+          if (record.type === 'characterData') check(record.target.textContent);
+          for (const node of Array.from(record.addedNodes)) check(node.textContent);
+        }
+      });
+      observer.observe(page.document, { childList: true, subtree: true, characterData: true });
+      Object.assign(globalThis, { instamrktSignedOutSeen: seen, instamrktObserver: observer });
+    });
+    await step('reload the window', () => wb.page.reload());
+    await step('connected in the status bar', () => wb.waitForStatusBar(/^\s*Instamrkt \d+ ms$/, 60_000));
+    await step('the demo source in the tree', () => wb.treeRow(VIEW, 'demo.instamrkt.local'));
+    const seen = await wb.page.evaluate(() => {
+      const g = globalThis as unknown as { instamrktSignedOutSeen: string[]; instamrktObserver: { disconnect(): void } };
+      g.instamrktObserver.disconnect();
+      return g.instamrktSignedOutSeen;
+    });
+    assert.deepEqual(seen, [], 'nothing said "signed out" while the stored sign-in was read');
+  });
+
   it('opens a source from the command palette, with live validation of the description', async () => {
     const { workbench: wb, step } = fixture();
     await step('run Open Game Source', () => wb.runCommand('Instamrkt: Open Game Source'));
@@ -181,7 +214,8 @@ describe('Game sources in the browser', function () {
     await step('connected again', () => wb.waitForStatusBar(/^\s*Instamrkt \d+ ms$/, 60_000));
     await step('the re-read list shows the source', () => wb.treeRow(VIEW, DROPPED));
     assert.equal(received('open_game_source'), 0, 'nothing re-sent after reconnecting');
-    const named = (await api.listGameSources()).filter((x) => x.name === DROPPED);
+    // The checking connection went down with the server too: serverView() waits until it is back.
+    const named = (await (await serverView()).listGameSources()).filter((x) => x.name === DROPPED);
     assert.equal(named.length, 1, 'opened exactly once on the server');
   });
 
