@@ -1,6 +1,7 @@
-// What the user is told when the OS keyring refuses, with the extension's own
-// CredentialStore and Session in the real extension host (vscode.l10n and
-// all), signing in to the run's emulator.
+// The extension's own CredentialStore and Session in the real extension host
+// (vscode.l10n and all), signing in to the run's emulator: what the user is
+// told when the OS keyring refuses, and following another window's sign-in
+// and sign-out.
 //
 // The SecretStorage here is a stand-in that rejects every call. That is the
 // last resort the house rules allow: code-server keeps secrets in the
@@ -10,6 +11,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { CredentialStorageError, CredentialStore } from '../../src/credentials';
+import { RestClient } from '../../src/protocol/rest';
 import { Session } from '../../src/sources/session';
 import { testConfig } from './config';
 
@@ -96,5 +98,88 @@ describe('when the OS keyring refuses', function () {
     });
     assert.equal(session.snapshot.status.kind, 'signedOut');
     assert.equal(session.snapshot.username, undefined);
+  });
+});
+
+/**
+ * SecretStorage as another window sees it: `changeElsewhere` edits a value and
+ * fires onDidChange, as desktop VS Code does in every other window. A stand-in
+ * for the same reason as above: code-server never tells one window about
+ * another window's change (checked with two Chromium windows).
+ */
+class SharedSecretStorage implements vscode.SecretStorage {
+  readonly data = new Map<string, string>();
+  readonly #changed = new vscode.EventEmitter<vscode.SecretStorageChangeEvent>();
+  readonly onDidChange = this.#changed.event;
+
+  async get(key: string): Promise<string | undefined> {
+    return this.data.get(key);
+  }
+  async store(key: string, value: string): Promise<void> {
+    this.data.set(key, value);
+    this.#changed.fire({ key });
+  }
+  async delete(key: string): Promise<void> {
+    this.data.delete(key);
+    this.#changed.fire({ key });
+  }
+  async keys(): Promise<string[]> {
+    return [...this.data.keys()];
+  }
+  changeElsewhere(key: string, value: string | undefined): void {
+    if (value === undefined) this.data.delete(key);
+    else this.data.set(key, value);
+    this.#changed.fire({ key });
+  }
+  dispose(): void {
+    this.#changed.dispose();
+  }
+}
+
+describe('following a sign-in or sign-out made in another window', function () {
+  this.timeout(30_000);
+
+  it('signs out when another window signs out, signs in again when another window signs in, and ignores other keys', async () => {
+    const { serverUrl, restUrl } = testConfig();
+    const key = `instamrkt.credentials:${serverUrl}`;
+    const secrets = new SharedSecretStorage();
+    const store = new CredentialStore(secrets);
+    const quiet = (): void => undefined;
+    const session = new Session({
+      store,
+      endpoints: () => ({ serverUrl, restUrl, requestTimeoutMs: 10_000, keepAliveMs: 0 }),
+      logger: { info: quiet, warn: quiet, error: quiet, debug: quiet, trace: quiet },
+    });
+    // The same wiring as activate().
+    const changes: string[] = [];
+    const subscription = store.onDidChange((url) => {
+      changes.push(url);
+      void session.accountChangedElsewhere(url);
+    });
+    const until = async (what: string, check: () => boolean): Promise<void> => {
+      for (const end = Date.now() + 10_000; !check(); await new Promise((r) => setTimeout(r, 25))) {
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      }
+    };
+    try {
+      await session.signIn('demo', 'demo');
+      assert.equal(session.snapshot.status.kind, 'connected');
+
+      secrets.changeElsewhere('someone.else:key', 'x');
+      secrets.changeElsewhere(key, undefined);
+      await until('the sign-out to be followed', () => session.snapshot.status.kind === 'signedOut');
+      assert.equal(session.api, undefined, 'disconnected');
+
+      const login = await new RestClient(restUrl).login('demo', 'demo');
+      secrets.changeElsewhere(key, JSON.stringify({ userId: login.userId, username: 'demo', sessionKey: login.sessionKey, issuedAt: Date.now() }));
+      await until('the sign-in to be followed', () => session.snapshot.status.kind === 'connected');
+      assert.equal(session.snapshot.username, 'demo');
+      assert.ok(changes.every((url) => url === serverUrl), `only this extension's key is passed on: ${changes.join(', ')}`);
+    } finally {
+      subscription.dispose();
+      session.dispose();
+      store.dispose();
+      secrets.dispose();
+    }
   });
 });
