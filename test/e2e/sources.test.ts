@@ -60,13 +60,21 @@ describe('Game sources in the browser', function () {
     await restarted?.stop();
   });
 
-  /** Stops the emulator now serving (the fixture's, or the last restart) and starts it again on the same port and state. */
-  async function restartServer(options: { replyDelays?: Record<string, number> } = {}): Promise<RunningEmulator> {
-    const f = fixture();
-    const { port, stateFile } = f.harness.emulator;
-    await (restarted ?? f.harness.emulator).stop();
+  /** Stops the emulator now serving: the fixture's, or the last one startServer() started. */
+  async function stopServer(): Promise<void> {
+    await (restarted ?? fixture().harness.emulator).stop();
+  }
+
+  /** Starts the emulator again on the fixture's port and state file, logging each request (see received()). */
+  async function startServer(options: { replyDelays?: Record<string, number> } = {}): Promise<RunningEmulator> {
+    const { port, stateFile } = fixture().harness.emulator;
     restarted = await startEmulator({ seed: 'demo', stateFile, port, verbose: true, ...options });
     return restarted;
+  }
+
+  async function restartServer(options: { replyDelays?: Record<string, number> } = {}): Promise<RunningEmulator> {
+    await stopServer();
+    return startServer(options);
   }
 
   /** How many times the running emulator received an operation from the demo user (its --verbose log). */
@@ -187,13 +195,12 @@ describe('Game sources in the browser', function () {
     assert.match(connected, /\d+ ms/);
     keepForReadme(await screenshot('status connected'), 'screenshot-status.png');
     const before = await wb.treeLabels(VIEW);
-    const { port, stateFile } = f.harness.emulator;
-    await step('the server stops', () => f.harness.emulator.stop());
+    await step('the server stops', () => stopServer());
     await step('status shows retrying', () => wb.waitForStatusBar(/Instamrkt: (retrying at|connecting)/));
     await wb.waitForStatusBar(/Instamrkt: retrying at \d/);
     keepForReadme(await screenshot('status retrying'), 'screenshot-status-retrying.png');
     assert.deepEqual(await wb.treeLabels(VIEW), before, 'the last known list stays while offline');
-    restarted = await step('the server comes back on the same port', () => startEmulator({ seed: 'demo', stateFile, port, verbose: true }));
+    await step('the server comes back on the same port', () => startServer());
     await step('connected again', () => wb.waitForStatusBar(/^\s*Instamrkt \d+ ms$/, 60_000));
     await waitUntil('the tree to be live again', 15_000, async () => JSON.stringify(await wb.treeLabels(VIEW)) === JSON.stringify(before));
   });
@@ -207,10 +214,10 @@ describe('Game sources in the browser', function () {
     await step('progress while waiting', () => wb.waitForNotification(/Opening game source "dropped\.example"/));
     const api = await serverView();
     await waitUntil('the server to have opened it', 15_000, async () => (await api.listGameSources()).some((x) => x.name === DROPPED));
-    await step('the connection drops before the reply', () => restarted!.stop());
+    await step('the connection drops before the reply', () => stopServer());
     const message = await step('the outcome is unknown', () => wb.waitForNotification(/may or may not have happened/));
     assert.match(message, /^Opening "dropped\.example" may or may not have happened: Connection lost — outcome unknown.*The list will be re-read from the server\.$/);
-    await step('the server comes back', () => restartServer());
+    await step('the server comes back', () => startServer());
     await step('connected again', () => wb.waitForStatusBar(/^\s*Instamrkt \d+ ms$/, 60_000));
     await step('the re-read list shows the source', () => wb.treeRow(VIEW, DROPPED));
     assert.equal(received('open_game_source'), 0, 'nothing re-sent after reconnecting');
@@ -231,11 +238,11 @@ describe('Game sources in the browser', function () {
     const api = await serverView();
     await waitUntil('the server to have closed it', 15_000, async () => !(await api.listGameSources()).some((x) => x.name === DROPPED));
     assert.equal(received('close_game_source'), 1, 'one close sent');
-    await step('the connection drops before the reply', () => restarted!.stop());
+    await step('the connection drops before the reply', () => stopServer());
     const message = await step('the outcome is unknown', () => wb.waitForNotification(/Could not close "dropped\.example"/));
     assert.match(message, /^Could not close "dropped\.example": Connection lost — outcome unknown.*The list will be re-read from the server\.$/);
     assert.ok((await wb.treeLabels(VIEW)).includes(DROPPED), 'still listed while the outcome is unknown');
-    await step('the server comes back', () => restartServer());
+    await step('the server comes back', () => startServer());
     await step('connected again', () => wb.waitForStatusBar(/^\s*Instamrkt \d+ ms$/, 60_000));
     await waitUntil('the re-read list to drop the source', 15_000, async () => !(await wb.treeLabels(VIEW)).includes(DROPPED));
     assert.equal(received('close_game_source'), 0, 'nothing re-sent after reconnecting');
