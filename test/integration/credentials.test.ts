@@ -14,6 +14,7 @@ import { CredentialStorageError, CredentialStore } from '../../src/credentials';
 import { RestClient } from '../../src/protocol/rest';
 import { Session } from '../../src/sources/session';
 import { testConfig } from './config';
+import { until } from './until';
 
 /** A SecretStorage whose keyring is locked: every call rejects, and each call is counted. */
 class RefusingSecretStorage implements vscode.SecretStorage {
@@ -156,11 +157,6 @@ describe('following a sign-in or sign-out made in another window', function () {
       changes.push(url);
       void session.accountChangedElsewhere(url);
     });
-    const until = async (what: string, check: () => boolean): Promise<void> => {
-      for (const end = Date.now() + 10_000; !check(); await new Promise((r) => setTimeout(r, 25))) {
-        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      }
-    };
     try {
       await session.signIn('demo', 'demo');
       assert.equal(session.snapshot.status.kind, 'connected');

@@ -9,21 +9,12 @@ import { HostingClient } from '../../src/protocol/hosting';
 import { RestClient } from '../../src/protocol/rest';
 import type { TreeNode } from '../../src/ui/sourcesTree';
 import { testConfig } from './config';
+import { until } from './until';
 
 async function api(): Promise<InstamrktApi> {
   const ext = vscode.extensions.getExtension<InstamrktApi>(testConfig().extensionId);
   assert.ok(ext, 'extension installed');
   return ext.activate();
-}
-
-async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 async function rootLabels(a: InstamrktApi): Promise<string[]> {
