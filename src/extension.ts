@@ -146,10 +146,16 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     .info(
       `Activated: module evaluation ${ms(marks.__instamrktLoadStart, marks.__instamrktLoadEnd)} ms, activate() ${ms(activateStart, done)} ms; VS Code between them ${ms(marks.__instamrktLoadEnd, activateStart)} ms`,
     );
-  (config.startLocalEmulator ? useEmulator() : session.start(config.autoConnect)).catch((err: unknown) => {
-    onStatus();
-    showError(err);
-  });
+  if (config.startLocalEmulator) {
+    // An emulator that fails to start publishes no status: render the current one.
+    useEmulator().catch((err: unknown) => {
+      onStatus();
+      showError(err);
+    });
+  } else {
+    // start() publishes a status even when it fails.
+    session.start(config.autoConnect).catch(showError);
+  }
   return {
     session,
     service,
