@@ -11,7 +11,7 @@ import { DEFAULT_OPS, type OpName } from '../protocol/codes';
 import { handleHttp } from './rest';
 import { SeedName, addExtraUsers, seedState } from './seed';
 import { EmulatorState, emptyState } from './state';
-import { StateFileWriter, StateSaver, loadStateFile, noSaver } from './stateFile';
+import { StateFileWriter, StateSaver, loadStateFile, noSaver, removeLeftoverTempFiles } from './stateFile';
 import { Accepted, handleUpgrade, refuseUpgrade } from './upgrade';
 
 export interface EmulatorUser {
@@ -83,6 +83,9 @@ async function loadOrSeed(options: EmulatorOptions, now: number): Promise<Emulat
   if (options.statePath) {
     try {
       state = await loadStateFile(options.statePath);
+      // A write cut short (kill -9) leaves its temp file; the state file itself is whole (rename is atomic).
+      const removed = await removeLeftoverTempFiles(options.statePath);
+      if (removed > 0) (options.log ?? (() => undefined))(`removed ${removed} temp file(s) left by an earlier run`);
     } catch (err) {
       throw new EmulatorStartError((err as Error).message, 'state-file');
     }
