@@ -2,7 +2,8 @@
 // arguments, starts the server, prints where it listens, and shuts down
 // cleanly on SIGINT / SIGTERM.
 import { isLoopbackHost } from '../protocol/handshake';
-import { CliUsageError, USAGE, parseCliArgs } from './cliArgs';
+import { CliHelpRequested, CliUsageError, HELP, parseCliArgs } from './cliArgs';
+import { describeFaults } from './faults';
 import { DEMO_USER, PLAYER_USER } from './seed';
 import { EmulatorStartError, startEmulator } from './server';
 import { errorMessage } from '../protocol/errors';
@@ -13,9 +14,12 @@ async function main(): Promise<number> {
   try {
     options = parseCliArgs(process.argv.slice(2));
   } catch (err) {
+    if (err instanceof CliHelpRequested) {
+      process.stdout.write(`${HELP}\n`);
+      return 0;
+    }
     if (err instanceof CliUsageError) {
-      if (err.message) process.stderr.write(`${err.message}\n`);
-      process.stderr.write(`${USAGE}\n`);
+      process.stderr.write(`${err.message}\n\n${HELP}\n`);
       return 2;
     }
     throw err;
@@ -35,7 +39,7 @@ async function main(): Promise<number> {
       port: options.port,
       seed: options.seed,
       statePath: options.statePath,
-      replyDelays: options.replyDelays,
+      faults: options.faults,
       log: options.verbose ? (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`) : undefined,
       onStateWriteError: (err) => process.stderr.write(`Could not write the state file (still serving; the next change retries): ${err.message}\n`),
     });
@@ -47,7 +51,7 @@ async function main(): Promise<number> {
     throw err;
   }
   process.stdout.write(`${readyLine(emulator.url)}\n`);
-  for (const [op, ms] of Object.entries(options.replyDelays)) process.stdout.write(`Replies to ${op} are held for ${ms} ms.\n`);
+  for (const line of describeFaults(options.faults)) process.stdout.write(`${line}\n`);
   if (options.seed === 'demo' && !options.statePath) {
     process.stdout.write(`Demo users: ${DEMO_USER.username} / ${DEMO_USER.password} (developer, id ${DEMO_USER.id}), ${PLAYER_USER.username} / ${PLAYER_USER.password} (id ${PLAYER_USER.id})\n`);
   } else if (options.seed === 'demo') {

@@ -1,10 +1,10 @@
-// The WebSocket calls of PROTOCOL §6–§9: decodes one client frame, checks it,
-// runs the op against the state, persists, then sends the reply and any
-// broadcasts. Every bad input becomes a 666 with a clear text; nothing a
-// client sends can throw out of here.
+// The WebSocket calls of PROTOCOL §6–§9: checks one decoded request and runs
+// it against the state, producing the reply and any broadcasts (in documented
+// codes; dispatch.ts persists and sends them). Every bad input becomes a 666
+// with a clear text; nothing a client sends can throw out of here.
 import { DEFAULT_OPS, DEFAULT_RESPONSES } from '../protocol/codes';
 import { isSessionLive } from './accounts';
-import { Connection, ConnectionRegistry, envelope } from './connections';
+import { Connection, ConnectionRegistry } from './connections';
 import {
   BadRequest,
   RequestBody,
@@ -31,13 +31,16 @@ import {
   openSource,
   sourceGames,
 } from './sources';
-import { EmulatorState, GameRecord, PoolType } from './state';
+import { EmulatorState, PoolType } from './state';
+import { activeGameEntry, createdGameBody, upcomingGameEntry } from './gameViews';
 import { StateSaver } from './stateFile';
+import type { ActiveFaults } from './faults';
 import { buildTargetTree } from './targets';
 import { MAX_DESCRIPTION_LENGTH, MAX_SOURCE_NAME_LENGTH } from '../protocol/limits';
 
 const OP = DEFAULT_OPS;
-const OP_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(DEFAULT_OPS).map(([name, code]) => [code, name]));
+/** Documented op code → its name, for the log. */
+export const OP_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(DEFAULT_OPS).map(([name, code]) => [code, name]));
 const R = DEFAULT_RESPONSES;
 
 export interface OpEnvironment {
@@ -46,18 +49,21 @@ export interface OpEnvironment {
   saver: StateSaver;
   now: () => number;
   log: (line: string) => void;
-  /** Op code → ms to hold its reply after the operation took effect (EmulatorOptions.replyDelays). */
-  replyDelayMs?: ReadonlyMap<number, number>;
+  /** The fault modes in force now (none set: a faithful server). */
+  faults: () => ActiveFaults;
 }
 
-interface Delivery {
+export interface Delivery {
   to: Connection;
+  /** A documented response code; dispatch.ts maps it to the wire's numbering. */
   res: number;
   body: Record<string, unknown>;
+  /** This is the answer to the request (exactly one per request); the rest are broadcasts. */
+  reply?: true;
 }
 
 /** What one request produced: messages in sending order, and whether the state changed. */
-interface Outcome {
+export interface Outcome {
   changed: boolean;
   out: Delivery[];
 }
@@ -72,7 +78,7 @@ interface OpCall {
 type Handler = (call: OpCall) => Outcome;
 
 function reply(call: OpCall, res: number, body: Record<string, unknown> = {}, changed = false): Outcome {
-  return { changed, out: [{ to: call.conn, res, body }] };
+  return { changed, out: [{ to: call.conn, res, body, reply: true }] };
 }
 
 /** Broadcasts to every logged-on connection of each game's subscribers, optionally sparing one connection. */
@@ -92,24 +98,18 @@ function currentUser(call: OpCall) {
   return user;
 }
 
-function activeGameEntry(g: GameRecord, now: number): Record<string, unknown> {
-  return {
-    game_id: g.id,
-    status: gameStatus(g, now),
-    name: g.name,
-    type: g.type,
-    open_at: g.openAt,
-    close_at: g.closeAt,
-    actions: g.actions,
-    targets: g.targets,
-  };
-}
-
 const POOL_TYPES: readonly number[] = [1, 2, 3, 4];
 
 const handlers = new Map<number, Handler>([
   [OP.ping, (call) => reply(call, R.pong)],
-  [OP.get_opcodes, (call) => reply(call, R.opcodes, { opcodes: { ...DEFAULT_OPS }, response_codes: { ...DEFAULT_RESPONSES } })],
+  [
+    OP.get_opcodes,
+    (call) => {
+      const faults = call.env.faults();
+      if (faults.refuseOpcodes) return reply(call, R.error, { text: 'This server does not give out its operation codes.' });
+      return reply(call, R.opcodes, faults.codes.table());
+    },
+  ],
   [
     OP.logon,
     (call) => {
@@ -137,7 +137,7 @@ const handlers = new Map<number, Handler>([
       const sourceId = requiredId(call.req, 'source_id');
       const events = closeSource(call.env.state, call.conn.userId, sourceId, call.now);
       const out = fanOut(call, events);
-      out.push({ to: call.conn, res: R.game_source_closed, body: { source_id: sourceId } });
+      out.push({ to: call.conn, res: R.game_source_closed, body: { source_id: sourceId }, reply: true });
       return { changed: true, out };
     },
   ],
@@ -166,15 +166,7 @@ const handlers = new Map<number, Handler>([
       const games = sourceGames(call.env.state, call.conn.userId, sourceId).filter((g) => gameStatus(g, call.now) === 'betting_not_yet_active');
       return reply(call, R.upcoming_games_for_source_list, {
         source_id: sourceId,
-        games: games.map((g) => ({
-          id: g.id,
-          source_id: g.sourceId,
-          game_name: g.name,
-          currency: g.currency,
-          live_start_at: g.liveStartAt ?? g.openAt,
-          game_type_id: g.type,
-          hashtag: g.hashtag,
-        })),
+        games: games.map(upcomingGameEntry),
       });
     },
   ],
@@ -211,25 +203,7 @@ const handlers = new Map<number, Handler>([
         },
         call.now,
       );
-      return reply(
-        call,
-        R.game_created_and_opened,
-        {
-          source_id: game.sourceId,
-          game_id: game.id,
-          game_name: game.name,
-          type: game.type,
-          actions: game.actions,
-          targets: game.targets,
-          open_at: game.openAt,
-          close_at: game.closeAt,
-          live_start_at: game.liveStartAt,
-          currency: game.currency,
-          hashtag: game.hashtag,
-          image_url: game.imageUrl,
-        },
-        true,
-      );
+      return reply(call, R.game_created_and_opened, createdGameBody(game), true);
     },
   ],
   [
@@ -237,7 +211,7 @@ const handlers = new Map<number, Handler>([
     (call) => {
       const gameId = requiredId(call.req, 'game_id');
       const game = joinGame(call.env.state, call.conn.userId, gameId);
-      const out: Delivery[] = [{ to: call.conn, res: R.game_joined, body: { game_id: game.id } }];
+      const out: Delivery[] = [{ to: call.conn, res: R.game_joined, body: { game_id: game.id }, reply: true }];
       out.push(...fanOut(call, [{ gameId: game.id, res: R.user_joined_game, body: { game_id: game.id, user_id: String(call.conn.userId) } }], call.conn));
       return { changed: true, out };
     },
@@ -251,9 +225,9 @@ const handlers = new Map<number, Handler>([
       if (closed) {
         // The closer's own copy of 341 is the reply; everyone else gets the broadcast.
         out.push(...fanOut(call, [{ gameId, res: R.game_closed, body: { game_id: gameId } }], call.conn));
-        out.push({ to: call.conn, res: R.game_closed, body: { game_id: gameId } });
+        out.push({ to: call.conn, res: R.game_closed, body: { game_id: gameId }, reply: true });
       } else {
-        out.push({ to: call.conn, res: R.error, body: { text: AWAITING_MANUAL_RESOLUTION } });
+        out.push({ to: call.conn, res: R.error, body: { text: AWAITING_MANUAL_RESOLUTION }, reply: true });
       }
       return { changed: true, out };
     },
@@ -274,7 +248,7 @@ const handlers = new Map<number, Handler>([
         },
         call.now,
       );
-      const out: Delivery[] = [{ to: call.conn, res: R.betting_pool_created, body: { pool_id: pool.id, game_id: pool.gameId } }];
+      const out: Delivery[] = [{ to: call.conn, res: R.betting_pool_created, body: { pool_id: pool.id, game_id: pool.gameId }, reply: true }];
       out.push(
         ...fanOut(call, [
           {
@@ -292,53 +266,21 @@ const handlers = new Map<number, Handler>([
 /** Ops a connection may use before logging on. */
 const OPEN_OPS: ReadonlySet<number> = new Set([OP.ping, OP.get_opcodes, OP.logon]);
 
-function isObj(v: unknown): v is RequestBody {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Decodes a frame into a request, or the 666 text explaining why it is not one. */
-function parseRequest(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): { op: number; req: RequestBody } | string {
-  if (isBinary) return 'Binary frames are not supported; send JSON text.';
-  const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
-  let parsed: unknown;
+/**
+ * Runs one request whose op is a documented code: its reply and broadcasts,
+ * or a 666 reply (unknown op, not logged on, bad input, or a bug of ours,
+ * which must still answer, or the client would wait for a reply that never comes).
+ */
+export function runOp(env: OpEnvironment, conn: Connection, op: number, req: RequestBody, now: number): Outcome {
+  const handler = handlers.get(op);
+  const call: OpCall = { env, conn, req, now };
+  if (!handler) return reply(call, R.error, { text: `Unknown operation ${op}.` });
+  if (!conn.loggedOn && !OPEN_OPS.has(op)) return reply(call, R.error, { text: 'You must log on first.' });
   try {
-    parsed = JSON.parse(text);
-  } catch {
-    return 'The message is not valid JSON.';
-  }
-  if (!isObj(parsed)) return 'The message must be a JSON object.';
-  const op = parsed.op;
-  if (op === undefined || op === null) return 'Field "op" is required.';
-  if (typeof op !== 'number' || !Number.isSafeInteger(op)) return 'Field "op" must be an integer.';
-  return { op, req: parsed };
-}
-
-/** Handles one frame from `conn`; call it from the connection's FIFO queue. */
-export async function handleFrame(env: OpEnvironment, conn: Connection, data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): Promise<void> {
-  const now = env.now();
-  const error = (text: string) => conn.send(envelope(R.error, { text }, now));
-  const parsed = parseRequest(data, isBinary);
-  if (typeof parsed === 'string') return error(parsed);
-  const handler = handlers.get(parsed.op);
-  // The op's name only: parameters may hold what the log must not (a --verbose log is often shared).
-  env.log(`user ${conn.userId}: ${OP_NAMES.get(parsed.op) ?? `op ${parsed.op}`}`);
-  if (!handler) return error(`Unknown operation ${parsed.op}.`);
-  if (!conn.loggedOn && !OPEN_OPS.has(parsed.op)) return error('You must log on first.');
-  let outcome: Outcome;
-  try {
-    outcome = handler({ env, conn, req: parsed.req, now });
+    return handler(call);
   } catch (err) {
-    if (err instanceof BadRequest) return error(err.message);
-    // A bug of ours must still answer, or the client would wait for a reply that never comes.
-    env.log(`internal error on op ${parsed.op}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    return error(`The emulator failed to handle operation ${parsed.op}.`);
+    if (err instanceof BadRequest) return reply(call, R.error, { text: err.message });
+    env.log(`internal error on op ${op}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return reply(call, R.error, { text: `The emulator failed to handle operation ${op}.` });
   }
-  if (outcome.changed) await env.saver.save();
-  const delay = env.replyDelayMs?.get(parsed.op);
-  if (delay) {
-    // Unref'd: a held reply must not keep a stopping emulator (or a test process) alive.
-    await new Promise<void>((resolve) => setTimeout(resolve, delay).unref());
-  }
-  const t = env.now();
-  for (const d of outcome.out) d.to.send(envelope(d.res, d.body, t));
 }

@@ -1,12 +1,14 @@
 // The REST half (PROTOCOL §2): `GET /` hands out the `_xsrf` cookie,
 // `POST /r/login/` signs in, `POST /r/logout/` ends a session. Every POST
-// needs the `_xsrf` cookie echoed in the `X-XSRFToken` header.
+// needs the `_xsrf` cookie echoed in the `X-XSRFToken` header. Fault
+// --slow-login holds every answer to `POST /r/login/`.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { login, logout } from './accounts';
 import { EmulatorState } from './state';
 import { StateSaver } from './stateFile';
 import { errorMessage } from '../protocol/errors';
+import { ActiveFaults, pause } from './faults';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -15,7 +17,11 @@ export interface RestEnvironment {
   saver: StateSaver;
   now: () => number;
   log: (line: string) => void;
+  faults: () => ActiveFaults;
 }
+
+/** Sends one JSON answer (possibly after a fault's delay). */
+type Answer = (status: number, body: unknown, cookies?: string[]) => Promise<void>;
 
 const COOKIE_FLAGS = 'Path=/; SameSite=Strict';
 
@@ -93,14 +99,14 @@ function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-async function handleLogin(env: RestEnvironment, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handleLogin(env: RestEnvironment, req: IncomingMessage, res: ServerResponse, answer: Answer): Promise<void> {
   let body: Buffer;
   try {
     body = await readBody(req);
   } catch (err) {
     if (err instanceof BodyTooLarge) {
       res.setHeader('Connection', 'close');
-      return sendJson(res, 413, { msg: `The request body is over ${MAX_BODY_BYTES} bytes.` });
+      return answer(413, { msg: `The request body is over ${MAX_BODY_BYTES} bytes.` });
     }
     throw err;
   }
@@ -108,18 +114,17 @@ async function handleLogin(env: RestEnvironment, req: IncomingMessage, res: Serv
   try {
     parsed = JSON.parse(body.toString('utf8'));
   } catch {
-    return sendJson(res, 400, { msg: 'The request body is not valid JSON.' });
+    return answer(400, { msg: 'The request body is not valid JSON.' });
   }
   if (!isObj(parsed) || typeof parsed.username !== 'string' || typeof parsed.password !== 'string') {
-    return sendJson(res, 400, { msg: 'The request body must be a JSON object with string fields "username" and "password".' });
+    return answer(400, { msg: 'The request body must be a JSON object with string fields "username" and "password".' });
   }
   const result = login(env.state, parsed.username, parsed.password, env.now());
-  if (!result) return sendJson(res, 401, { msg: 'Invalid username or password.' });
+  if (!result) return answer(401, { msg: 'Invalid username or password.' });
   await env.saver.save();
   env.log(`login: ${result.user.username} (${result.user.id})`);
   const maxAge = Math.floor((result.session.expiresAt - result.session.createdAt) / 1000);
-  sendJson(
-    res,
+  await answer(
     200,
     { username: result.user.username, id: result.user.id, user_session_key: result.session.key, redirect_url: '/' },
     [`im_user=${result.user.id}; ${COOKIE_FLAGS}; Max-Age=${maxAge}`, `user_session_key=${result.session.key}; ${COOKIE_FLAGS}; HttpOnly; Max-Age=${maxAge}`],
@@ -159,8 +164,14 @@ export async function handleHttp(env: RestEnvironment, req: IncomingMessage, res
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/') return handleRoot(res);
     if (req.method === 'POST' && (path === '/r/login/' || path === '/r/logout/')) {
-      if (!xsrfOk(req)) return sendJson(res, 403, { msg: 'XSRF check failed: send the _xsrf cookie and the same value in the X-XSRFToken header.' });
-      return path === '/r/login/' ? await handleLogin(env, req, res) : await handleLogout(env, req, res);
+      // A slow login is slow whatever its outcome; the sign-in has taken effect (and been saved) before the wait.
+      const slowMs = path === '/r/login/' ? env.faults().slowLoginMs : 0;
+      const answer: Answer = async (status, body, cookies) => {
+        if (slowMs > 0) await pause(slowMs);
+        sendJson(res, status, body, cookies);
+      };
+      if (!xsrfOk(req)) return await answer(403, { msg: 'XSRF check failed: send the _xsrf cookie and the same value in the X-XSRFToken header.' });
+      return path === '/r/login/' ? await handleLogin(env, req, res, answer) : await handleLogout(env, req, res);
     }
     sendJson(res, 404, { msg: `No such endpoint: ${req.method ?? '?'} ${path.slice(0, 100)}` });
   } catch (err) {

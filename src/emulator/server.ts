@@ -6,12 +6,14 @@ import { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { AUTO_LOGON_WINDOW_MS } from './accounts';
 import { Connection, ConnectionRegistry } from './connections';
-import { OpEnvironment, handleFrame } from './ops';
-import { DEFAULT_OPS, type OpName } from '../protocol/codes';
+import { handleFrame } from './dispatch';
+import { ActiveFaults, EmulatorFaultError, EmulatorFaults, copyFaults } from './faults';
+import { OpEnvironment } from './ops';
+import type { OpName } from '../protocol/codes';
 import { handleHttp } from './rest';
 import { SeedName, addExtraUsers, seedState } from './seed';
 import { EmulatorState, emptyState } from './state';
-import { StateFileWriter, StateSaver, loadStateFile, noSaver } from './stateFile';
+import { StateFileWriter, StateSaver, loadStateFile, noSaver, removeLeftoverTempFiles } from './stateFile';
 import { Accepted, handleUpgrade, refuseUpgrade } from './upgrade';
 
 export interface EmulatorUser {
@@ -41,9 +43,11 @@ export interface EmulatorOptions {
    * A slow server, for tests of what a client does while waiting: the reply to
    * each named operation is held this many ms after the operation took effect
    * (and was saved). The connection's later requests wait behind it, as FIFO
-   * replies require.
+   * replies require. The same as `faults.replyDelays` (give one, not both).
    */
   replyDelays?: Partial<Record<OpName, number>>;
+  /** Fault modes in force from the start (see faults.ts and the README); default none. */
+  faults?: EmulatorFaults;
 }
 
 export interface Emulator {
@@ -58,6 +62,15 @@ export interface Emulator {
   /** Cuts every WebSocket abruptly (no close frame) and keeps listening. */
   dropConnections(): void;
   connectionCount(): number;
+  /**
+   * Replaces the fault modes in force (`{}`: a faithful server again). Applies
+   * to every request the emulator starts handling from now on; a reply already
+   * held or late keeps the faults it started with. Throws EmulatorFaultError
+   * on a bad option, leaving the faults as they were.
+   */
+  setFaults(faults: EmulatorFaults): void;
+  /** A copy of the fault modes in force, e.g. to add one: `setFaults({ ...emulator.faults(), refuseOpcodes: true })`. */
+  faults(): EmulatorFaults;
 }
 
 /** Why startEmulator failed: a port already taken, a bad state file, or another listen error. */
@@ -83,6 +96,9 @@ async function loadOrSeed(options: EmulatorOptions, now: number): Promise<Emulat
   if (options.statePath) {
     try {
       state = await loadStateFile(options.statePath);
+      // A write cut short (kill -9) leaves its temp file; the state file itself is whole (rename is atomic).
+      const removed = await removeLeftoverTempFiles(options.statePath);
+      if (removed > 0) (options.log ?? (() => undefined))(`removed ${removed} temp file(s) left by an earlier run`);
     } catch (err) {
       throw new EmulatorStartError((err as Error).message, 'state-file');
     }
@@ -125,12 +141,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
   const now = options.now ?? Date.now;
   const log = options.log ?? (() => undefined);
-  const replyDelayMs = new Map<number, number>();
-  for (const [name, ms] of Object.entries(options.replyDelays ?? {}) as [OpName, number | undefined][]) {
-    if (!Object.hasOwn(DEFAULT_OPS, name)) throw new EmulatorStartError(`Unknown operation "${name}" in replyDelays.`, 'options');
-    if (ms === undefined || ms === 0) continue;
-    if (!Number.isSafeInteger(ms) || ms < 0) throw new EmulatorStartError(`The reply delay of ${name} must be a whole number of ms, not ${ms}.`, 'options');
-    replyDelayMs.set(DEFAULT_OPS[name], ms);
+  if (options.replyDelays && options.faults?.replyDelays) throw new EmulatorStartError('Give replyDelays or faults.replyDelays, not both.', 'options');
+  let faults: ActiveFaults;
+  try {
+    faults = ActiveFaults.from(options.replyDelays ? { ...options.faults, replyDelays: options.replyDelays } : (options.faults ?? {}));
+  } catch (err) {
+    if (err instanceof EmulatorFaultError) throw new EmulatorStartError(err.message, 'options');
+    throw err;
   }
   const state = await loadOrSeed(options, now());
   const onStateWriteError = options.onStateWriteError ?? ((err: Error) => log(`could not write the state file: ${err.message}`));
@@ -147,7 +164,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
 
   const registry = new ConnectionRegistry();
-  const env: OpEnvironment = { state, registry, saver, now, log, replyDelayMs };
+  const env: OpEnvironment = { state, registry, saver, now, log, faults: () => faults };
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false, clientTracking: false });
   const pendingUpgrades = new Set<Duplex>();
   let closing = false;
@@ -208,6 +225,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port,
     connectionCount: () => registry.size,
     dropConnections,
+    setFaults: (next) => {
+      faults = ActiveFaults.from(next);
+    },
+    faults: () => copyFaults(faults.options),
     close: () => {
       closed ??= (async () => {
         closing = true;

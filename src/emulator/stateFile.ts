@@ -1,13 +1,51 @@
 // Keeps the emulator state in one JSON file: loads it at start (refusing a
 // damaged file rather than wiping it) and writes it atomically (temp file in
 // the same folder, fsync, rename) after changes. Writes never overlap: changes
-// made while a write runs are folded into the next one.
+// made while a write runs are folded into the next one. At start it removes
+// the temp files a write cut short by kill -9 left beside the state file.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { EmulatorState, StateFormatError, fromStateJson, toStateJson } from './state';
 
 export class StateFileError extends Error {}
+
+/** Our temp files for `file`: `.<name>.<pid>.<8 hex>.tmp` in the same folder (a rename within one folder is atomic). */
+function tempFileFor(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Removes the temp files a write of ours for `file` left behind when the
+ * process was killed mid-write (only names of exactly our pattern for this
+ * state file: other files in the folder are never touched). Best effort: one
+ * that cannot be removed is harmless, so it never stops a start. Returns how
+ * many were removed. One emulator per state file: another one running on the
+ * same file could lose the write in flight.
+ */
+export async function removeLeftoverTempFiles(file: string): Promise<number> {
+  const pattern = new RegExp(`^\\.${escapeRegExp(path.basename(file))}\\.\\d+\\.[0-9a-f]{8}\\.tmp$`);
+  let names: string[];
+  try {
+    names = await fs.readdir(path.dirname(file));
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names.filter((n) => pattern.test(n))) {
+    try {
+      await fs.rm(path.join(path.dirname(file), name));
+      removed++;
+    } catch {
+      // Gone already or not ours to remove: either way not in the way of the state file.
+    }
+  }
+  return removed;
+}
 
 /** Reads the state file; undefined when it does not exist yet. */
 export async function loadStateFile(file: string): Promise<EmulatorState | undefined> {
@@ -99,8 +137,7 @@ export class StateFileWriter implements StateSaver {
 
   private async write(): Promise<void> {
     const text = JSON.stringify(toStateJson(this.state), null, 1);
-    const dir = path.dirname(this.file);
-    const tmp = path.join(dir, `.${path.basename(this.file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const tmp = tempFileFor(this.file);
     try {
       const handle = await fs.open(tmp, 'w', 0o600);
       try {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { startChild, waitForOutput, type Child } from './processes';
 import { repoRoot } from './paths';
 import { READY_LINE } from '../../src/emulator/readyLine';
+import { faultCliArgs, type EmulatorFaults } from '../../src/emulator/faults';
 
 export interface EmulatorOptions {
   seed: 'demo' | 'empty';
@@ -19,6 +20,8 @@ export interface EmulatorOptions {
   verbose?: boolean;
   /** Replies to hold, by operation name, in ms (the CLI's --delay-reply): a slow server. */
   replyDelays?: Readonly<Record<string, number>>;
+  /** Fault modes, passed as their CLI flags (--drop-reply, --late-reply, --slow-login, …; see src/emulator/README.md). */
+  faults?: EmulatorFaults;
 }
 
 export interface RunningEmulator {
@@ -48,6 +51,7 @@ export function useEmulatorBuild(script: string): void {
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const args = [options.script ?? builtScript ?? emulatorScript, '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--seed', options.seed, '--state', options.stateFile];
   for (const [op, ms] of Object.entries(options.replyDelays ?? {})) args.push('--delay-reply', `${op}=${ms}`);
+  args.push(...faultCliArgs(options.faults ?? {}));
   if (options.verbose) args.push('--verbose');
   const child = startChild('emulator', process.execPath, args, { cwd: repoRoot, logFile: options.logFile, echo: options.echo });
   const match = await waitForOutput(child, READY_LINE, 20_000).catch(async (err: unknown) => {

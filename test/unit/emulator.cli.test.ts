@@ -1,42 +1,11 @@
 // The emulator's command line, run as a real child process (the tsc output of
 // src/emulator/main.ts, which is what esbuild bundles into dist/emulator.js).
 import * as assert from 'node:assert/strict';
-import { ChildProcess, spawn } from 'node:child_process';
-import * as path from 'node:path';
 import { startEmulator } from '../../src/emulator/server';
+import { CliHelpRequested, CliUsageError, parseCliArgs } from '../../src/emulator/cliArgs';
+import { EmulatorFaults, faultCliArgs } from '../../src/emulator/faults';
 import { RawClient, login } from './support/rawClient';
-
-const MAIN = path.join(__dirname, '..', '..', 'src', 'emulator', 'main.js');
-
-interface Run {
-  child: ChildProcess;
-  stdoutLines: () => string[];
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function run(args: string[]): Run {
-  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  child.stderr?.on('data', (c: Buffer) => (err += c.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, stdoutLines: () => out.split('\n').filter((l) => l !== ''), stderr: () => err, exited };
-}
-
-async function waitForLine(r: Run, pattern: RegExp, timeoutMs = 10000): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const line of r.stdoutLines()) {
-      const m = line.match(pattern);
-      if (m) return m;
-    }
-    if (r.child.exitCode !== null) throw new Error(`exited with ${r.child.exitCode}: ${r.stderr()}`);
-    if (Date.now() > deadline) throw new Error(`no line matching ${pattern}; stdout: ${r.stdoutLines().join(' | ')}`);
-    await new Promise((res) => setTimeout(res, 20));
-  }
-}
+import { run, waitForLine } from './support/emulatorCli';
 
 describe('emulator CLI', () => {
   it('prints where it listens (the real port for --port 0) and the demo credentials, serves, and exits 0 on SIGTERM', async () => {
@@ -91,6 +60,109 @@ describe('emulator CLI', () => {
         assert.match(r.stderr(), /user 1001: ping\n/);
         assert.match(r.stderr(), /user 1001: open_game_source\n/);
         assert.doesNotMatch(r.stderr(), /verbose\.example|not for the log/);
+      } finally {
+        await client.close();
+      }
+      r.child.kill('SIGTERM');
+      assert.equal(await r.exited, 0);
+    } finally {
+      r.child.kill('SIGKILL');
+    }
+  });
+
+  it('--help prints one line per flag on stdout and exits 0', async () => {
+    const r = run(['--help']);
+    assert.equal(await r.exited, 0);
+    assert.equal(r.stderr(), '');
+    assert.match(r.stdout(), /^Usage: node dist\/emulator\.js \[options\]\n/);
+    for (const flag of ['--host', '--port', '--seed', '--state', '--verbose', '--delay-reply', '--drop-reply', '--late-reply', '--interleave-broadcasts', '--malformed-frames', '--renumber-codes', '--refuse-opcodes', '--slow-login', '--slow-logon']) {
+      assert.match(r.stdout(), new RegExp(`^  ${flag}\\b.* \\w+`, 'm'), `${flag} has a line of its own that says what it does`);
+    }
+  });
+
+  it('gives a usage error (exit 2) for a bad value of each fault flag, naming it', async () => {
+    const cases = [
+      [['--drop-reply', 'nope'], /^--drop-reply: unknown operation "nope"\.$/m],
+      [['--late-reply', 'ping'], /^--late-reply takes OP=MS/m],
+      [['--interleave-broadcasts=yes'], /^--interleave-broadcasts takes no value\.$/m],
+      [['--malformed-frames=1'], /^--malformed-frames takes no value\.$/m],
+      [['--renumber-codes=true'], /^--renumber-codes takes no value\.$/m],
+      [['--refuse-opcodes=no'], /^--refuse-opcodes takes no value\.$/m],
+      [['--slow-login', 'soon'], /^--slow-login takes a whole number of ms, not "soon"\.$/m],
+      [['--slow-logon', '700000'], /^--slow-logon: at most 600000 ms\.$/m],
+      [['--drop-reply', 'ping', '--late-reply', 'ping=5'], /^The reply to ping cannot be late and dropped at once\.$/m],
+    ] as const;
+    // In parallel: each is a process start, and they do not share anything.
+    const runs = cases.map(([args]) => run([...args]));
+    for (const [i, [args, reason]] of cases.entries()) {
+      const r = runs[i];
+      assert.equal(await r.exited, 2, args.join(' '));
+      assert.match(r.stderr(), reason);
+      assert.match(r.stderr(), /Usage: node dist\/emulator\.js/);
+      assert.deepEqual(r.stdoutLines(), []);
+    }
+  });
+
+  it('parses every bad fault value as a CliUsageError, --help as CliHelpRequested', () => {
+    for (const args of [
+      ['--drop-reply'],
+      ['--drop-reply', '--verbose'],
+      ['--drop-reply', 'constructor'],
+      ['--late-reply', 'ping=abc'],
+      ['--late-reply', 'nope=5'],
+      ['--late-reply', 'ping=700000'],
+      ['--late-reply=ping=-1'],
+      ['--slow-login'],
+      ['--slow-login', '-5'],
+      ['--slow-login', '1.5'],
+      ['--slow-logon', ''],
+      ['--slow-logon=600001'],
+      ['--slow-logon', '5', '--delay-reply', 'logon=5'],
+      ['--delay-reply', 'ping=5', '--late-reply', 'ping=5'],
+      ['--delay-reply', 'ping=5', '--drop-reply', 'ping'],
+      ['--verbose=1'],
+    ]) {
+      assert.throws(() => parseCliArgs(args), CliUsageError, args.join(' '));
+    }
+    assert.throws(() => parseCliArgs(['--port', '0', '-h']), CliHelpRequested);
+  });
+
+  it('parses every fault flag into startEmulator\'s faults, and faultCliArgs gives them back', () => {
+    const parsed = parseCliArgs([
+      '--drop-reply', 'close_game_source', '--drop-reply=ping', '--drop-reply', 'ping',
+      '--late-reply', 'open_game_source=500', '--delay-reply', 'close_game=7',
+      '--interleave-broadcasts', '--malformed-frames', '--renumber-codes', '--refuse-opcodes',
+      '--slow-login', '300', '--slow-logon=400',
+    ]);
+    const expected: EmulatorFaults = {
+      dropReplies: ['close_game_source', 'ping'],
+      lateReplies: { open_game_source: 500 },
+      replyDelays: { close_game: 7 },
+      interleaveBroadcasts: true,
+      malformedFrames: true,
+      renumberCodes: true,
+      refuseOpcodes: true,
+      slowLoginMs: 300,
+      slowLogonMs: 400,
+    };
+    assert.deepEqual(parsed.faults, expected);
+    assert.deepEqual(parseCliArgs(faultCliArgs(expected)).faults, expected);
+    assert.deepEqual(parseCliArgs([]).faults, {});
+  });
+
+  it('runs with the fault flags it was given, and says so', async () => {
+    const r = run(['--port', '0', '--seed', 'empty', '--renumber-codes', '--refuse-opcodes', '--drop-reply', 'list_game_sources_i_am_admin_of']);
+    try {
+      const [, url] = await waitForLine(r, /^Instamrkt emulator listening on (\S+)/);
+      await waitForLine(r, /^Fault: replies to list_game_sources_i_am_admin_of are dropped/);
+      await waitForLine(r, /^Fault: codes are renumbered/);
+      await waitForLine(r, /^Fault: get_opcodes is refused with 666\.$/);
+      const client = await RawClient.connect(url.replace(/^http/, 'ws'), await login(url, 'demo', 'demo'), { logon: false });
+      try {
+        assert.equal((await client.request(2)).res, 666);
+        assert.equal((await client.request(10100)).res, 10100);
+        client.send(10611);
+        assert.equal((await client.request(10001)).res, 10001, 'the 621 was dropped');
       } finally {
         await client.close();
       }

@@ -1,11 +1,18 @@
 // The --state file: a restart keeps sources, games and sessions; writes are
 // atomic; a damaged file stops the start with a clear error and is left as is.
 import * as assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EmulatorStartError, startEmulator } from '../../src/emulator/server';
 import { RawClient, expectRefusedUpgrade, freshNonce, handshakeUrl, login } from './support/rawClient';
+import { run, waitForLine } from './support/emulatorCli';
+
+interface SourceDoc {
+  id: string;
+  name: string;
+}
 
 describe('emulator state file', () => {
   let dir: string;
@@ -72,6 +79,66 @@ describe('emulator state file', () => {
     assert.deepEqual(await readdir(dir), ['state.json']);
     const doc = JSON.parse(await readFile(file, 'utf8')) as { sources: unknown[] };
     assert.equal(doc.sources.length, 31);
+  });
+
+  it('removes the temp files a killed write of ours left for this state file, and only those; the state loads whole', async () => {
+    const first = await startEmulator({ port: 0, statePath: file, seed: 'empty' });
+    const c = await RawClient.connect(first.wsUrl, await login(first.url, 'demo', 'demo'));
+    const opened = await c.request(365, { source_name: 'kept.example' });
+    await c.close();
+    await first.close();
+    const saved = await readFile(file, 'utf8');
+    // What a kill -9 between open and rename leaves: a cut-off copy under our temp name.
+    const ours = ['.state.json.4242.0badf00d.tmp', `.state.json.${process.pid}.12345678.tmp`];
+    const notOurs = ['.state.json.tmp', '.other.json.4242.0badf00d.tmp', 'state.json.4242.0badf00d.tmp', '.state.json.4242.0badf00d.tmp.bak', '.state.jsonx.4242.0badf00d.tmp'];
+    for (const name of [...ours, ...notOurs]) await writeFile(path.join(dir, name), saved.slice(0, saved.length / 2));
+
+    const logged: string[] = [];
+    const second = await startEmulator({ port: 0, statePath: file, seed: 'empty', log: (line) => logged.push(line) });
+    try {
+      assert.deepEqual((await readdir(dir)).sort(), [...notOurs, 'state.json'].sort());
+      assert.ok(logged.includes('removed 2 temp file(s) left by an earlier run'), logged.join('\n'));
+      const d = await RawClient.connect(second.wsUrl, await login(second.url, 'demo', 'demo'));
+      assert.deepEqual((await d.request(611)).sources, [{ id: opened.source_id, name: 'kept.example', description: '' }]);
+      await d.close();
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('after kill -9 of the CLI mid-writes, restarts with no temp file left and every change it had answered', async function () {
+    this.timeout(60_000);
+    const r = run(['--port', '0', '--seed', 'empty', '--state', file]);
+    const answered: string[] = [];
+    try {
+      const [, url] = await waitForLine(r, /^Instamrkt emulator listening on (\S+)/);
+      const c = await RawClient.connect(url.replace(/^http/, 'ws'), await login(url, 'demo', 'demo'));
+      // Each open is written to the file before its reply: kill while writes are still queued,
+      // the moment a temp file is seen (a blocking poll, so nothing else delays the kill).
+      for (let i = 0; i < 400; i++) c.send(365, { source_name: `s${i}.example`, description: 'x'.repeat(500) });
+      answered.push((await c.nextRes(335)).source_id as string);
+      for (const deadline = Date.now() + 5000; Date.now() < deadline && !readdirSync(dir).some((n) => n.endsWith('.tmp')); );
+      r.child.kill('SIGKILL');
+      await r.exited;
+      answered.push(...c.pending().filter((m) => m.res === 335).map((m) => m.source_id as string));
+      await c.close();
+    } finally {
+      r.child.kill('SIGKILL');
+    }
+    // The kill may or may not have hit a write between open and rename; leave one as it would have.
+    const leftover = `.state.json.${r.child.pid}.0badf00d.tmp`;
+    if (!(await readdir(dir)).some((n) => n.endsWith('.tmp'))) await writeFile(path.join(dir, leftover), '{"version": 1, "us');
+
+    const restarted = await startEmulator({ port: 0, statePath: file });
+    try {
+      assert.deepEqual(await readdir(dir), ['state.json']);
+      const d = await RawClient.connect(restarted.wsUrl, await login(restarted.url, 'demo', 'demo'));
+      const ids = new Set(((await d.request(611)).sources as SourceDoc[]).map((s) => s.id));
+      for (const id of answered) assert.ok(ids.has(id), `source ${id} was answered before the kill, so it is in the state`);
+      await d.close();
+    } finally {
+      await restarted.close();
+    }
   });
 
   it('refuses to start on a file that is not JSON, and leaves it untouched', async () => {

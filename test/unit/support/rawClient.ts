@@ -9,6 +9,13 @@ export type Message = Record<string, unknown> & { res: number };
 
 const DEFAULT_WAIT_MS = 5000;
 
+/** A frame without its envelope header (whose `t` varies), for exact comparisons. */
+export function bare(m: Message): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...m };
+  delete out.response_header;
+  return out;
+}
+
 /** GET / and return the `_xsrf` token the server set. */
 export async function fetchXsrf(baseUrl: string): Promise<string> {
   const res = await fetch(`${baseUrl}/`);
