@@ -54,6 +54,39 @@ describe('messages', () => {
         assert.equal(err.res, (frame as { res: number }).res);
       }
     });
+    it('an object with an odd toString or valueOf where text is due is a ProtocolError naming the field, not an internal TypeError', () => {
+      const cases: [string, string][] = [
+        ['{"res":345,"source_id":"s","games":[{"game_id":"g","status":"game_closed","type":{"toString":1}}]}', 'games[0].type'],
+        ['{"res":345,"source_id":"s","games":[{"game_id":"g","status":"game_closed","type":{"toString":1,"valueOf":1}}]}', 'games[0].type'],
+        ['{"res":345,"source_id":"s","games":[{"game_id":"g","status":"game_closed","type":{}}]}', 'games[0].type'],
+        ['{"res":345,"source_id":"s","games":[{"game_id":"g","status":"game_closed","type":[1,2]}]}', 'games[0].type'],
+        ['{"res":3461,"source_id":"s","games":[{"id":"u","source_id":"s","game_type_id":{"valueOf":1,"toString":1}}]}', 'games[0].game_type_id'],
+        ['{"res":3461,"source_id":"s","games":[{"id":"u","source_id":"s","game_type_id":true}]}', 'games[0].game_type_id'],
+      ];
+      for (const [frame, field] of cases) {
+        const err = bad(frame);
+        assert.ok(err.message.includes(`field "${field}"`), `${frame} → ${err.message}`);
+        assert.equal(err.cause, undefined, `${frame}: the error came from the decoder's safety net, not from a field reader`);
+      }
+    });
+    it('a time that is not a finite epoch millisecond within the range of a Date is a ProtocolError naming the field', () => {
+      const game = (openAt: string) => `{"res":345,"source_id":"s","games":[{"game_id":"g","status":"game_closed","open_at":${openAt}}]}`;
+      const digits400 = '1'.repeat(400);
+      for (const openAt of [`"${digits400}"`, digits400, '1e400', '-1e400', '"abc123"', '"123abc"', '"1e3"', '" 12"', '"-5"', '-1', '8640000000000001', '"8640000000000001"', 'true', '{}', '[1]']) {
+        const err = bad(game(openAt));
+        assert.ok(err.message.includes('field "games[0].open_at"'), `${openAt} → ${err.message}`);
+        assert.equal(err.res, 345);
+      }
+      const ok345 = (openAt: string) => {
+        const m = ok(JSON.parse(game(openAt)));
+        assert.ok(m.name === 'games_for_source_list');
+        return m.body.games[0].open_at;
+      };
+      assert.equal(ok345('8640000000000000'), 8.64e15);
+      assert.equal(ok345('"8640000000000000"'), 8.64e15);
+      assert.equal(ok345('0'), 0);
+      assert.equal(ok345('"1700000000000.5"'), 1700000000000.5);
+    });
     it('a frame-level failure carries no res', () => {
       assert.equal(bad('nope').res, undefined);
       assert.equal(bad('{"res":"x"}').res, undefined);
