@@ -94,14 +94,22 @@ describe('messages', () => {
   });
 
   describe('decodeFrame decodes well-formed replies', () => {
-    it('accepts a Buffer, an ArrayBuffer and fragments of text frames', () => {
-      const text = '{"res":1,"response_header":{"t":5}}';
-      for (const data of [Buffer.from(text), new Uint8Array(Buffer.from(text)).buffer, [Buffer.from(text.slice(0, 5)), Buffer.from(text.slice(5))]]) {
+    it('accepts a Buffer, an ArrayBuffer and fragments of text frames, as UTF-8 even when a fragment ends inside a character', () => {
+      const text = '{"res":621,"response_header":{"t":5},"sources":[{"id":"a","name":"Zürich ⚽ 🏒"}]}';
+      const bytes = Buffer.from(text);
+      const cut = bytes.indexOf(Buffer.from('⚽')) + 1;
+      for (const data of [bytes, new Uint8Array(bytes).buffer, [bytes.subarray(0, cut), bytes.subarray(cut)]]) {
         const m = decodeFrame(data as Buffer, false, codes);
-        assert.ok(!(m instanceof ProtocolError));
-        assert.equal(m.name, 'pong');
+        if (m instanceof ProtocolError || m.name !== 'game_sources_i_am_admin_of_list') return assert.fail(String(m));
         assert.equal(m.t, 5);
+        assert.equal(m.body.sources[0].name, 'Zürich ⚽ 🏒');
       }
+    });
+    it('invalid UTF-8 inside a string becomes U+FFFD, not an exception', () => {
+      const bytes = Buffer.concat([Buffer.from('{"res":621,"sources":[{"id":"a","name":"x'), Buffer.from([0xff]), Buffer.from('"}]}')]);
+      const m = decodeFrame(bytes, false, codes);
+      if (m instanceof ProtocolError || m.name !== 'game_sources_i_am_admin_of_list') return assert.fail(String(m));
+      assert.equal(m.body.sources[0].name, 'x\ufffd');
     });
     it('game_source_opened (335), numeric ids turned into strings', () => {
       const m = ok({ res: 335, source_id: 'abc' });
