@@ -24,7 +24,7 @@ export class FieldError extends Error {
 /** The largest magnitude of an ECMAScript time value: any epoch-ms time beyond it is no date at all. */
 export const MAX_TIME_MS = 8.64e15;
 
-/** A target tree deeper than this is refused, so decoding stays linear and no recursion can exhaust the stack. */
+/** Levels of a target tree (a top-level target is level 1); a deeper tree is refused, so no input can make the recursion exhaust the stack. */
 export const MAX_TARGET_DEPTH = 32;
 
 // Digits with an optional fraction; no sign, exponent, blanks or hex, which Number() would also take.

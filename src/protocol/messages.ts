@@ -1,5 +1,6 @@
 // The one decoder for frames from the server: untrusted text in, a typed
-// message or a ProtocolError out. Also the encoder for requests.
+// message or a ProtocolError out (each field is read by fields.ts, which
+// checks it before converting it). Also the encoder for requests.
 import { CodeTable, ResName } from './codes';
 import { ProtocolError } from './errors';
 import { arr, FieldError, id, isObj, list, MAX_TARGET_DEPTH, Obj, obj, optArr, optBool, optCode, optId, optObj, optStr, optTime, str, timeValue } from './fields';
