@@ -1,7 +1,9 @@
 // The one decoder for frames from the server: untrusted text in, a typed
-// message or a ProtocolError out. Also the encoder for requests.
+// message or a ProtocolError out (each field is read by fields.ts, which
+// checks it before converting it). Also the encoder for requests.
 import { CodeTable, ResName } from './codes';
 import { ProtocolError } from './errors';
+import { arr, FieldError, id, isObj, list, MAX_TARGET_DEPTH, Obj, obj, optArr, optBool, optCode, optId, optObj, optStr, optTime, str, timeValue } from './fields';
 
 // ---- Model types (what the rest of the extension sees) ----
 
@@ -124,190 +126,98 @@ export type ServerMessage = KnownMessage | UnknownMessage;
 
 export type MessageOf<K extends ResName> = Extract<KnownMessage, { name: K }>;
 
-// ---- Field readers: each throws a ProtocolError naming the field ----
+// ---- Body decoders: one per known response, from the field readers ----
 
-type Obj = Record<string, unknown>;
-
-function fail(res: number, field: string, expected: string): never {
-  throw new ProtocolError(`Malformed reply ${res}: field "${field}" should be ${expected}.`, { res });
-}
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Ids travel as strings (UUIDs); a numeric id is accepted and turned into its decimal string. */
-function id(o: Obj, key: string, res: number, path = key): string {
-  const v = o[key];
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
-  return fail(res, path, 'an id (string)');
-}
-
-function str(o: Obj, key: string, res: number, path = key): string {
-  const v = o[key];
-  if (typeof v !== 'string') fail(res, path, 'a string');
-  return v;
-}
-
-function optStr(o: Obj, key: string, res: number, path = key): string | undefined {
-  const v = o[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') fail(res, path, 'a string');
-  return v;
-}
-
-/** Epoch milliseconds, which the server sometimes sends as a decimal string. */
-function optTime(o: Obj, key: string, res: number, path = key): number | undefined {
-  const v = o[key];
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && /^\d+(\.\d+)?$/.test(v)) return Number(v);
-  return fail(res, path, 'a time in epoch milliseconds');
-}
-
-function arr(o: Obj, key: string, res: number, path = key): unknown[] {
-  const v = o[key];
-  if (!Array.isArray(v)) fail(res, path, 'an array');
-  return v;
-}
-
-function optArr(o: Obj, key: string, res: number, path = key): unknown[] {
-  const v = o[key];
-  if (v === undefined || v === null) return [];
-  if (!Array.isArray(v)) fail(res, path, 'an array');
-  return v;
-}
-
-function objAt(v: unknown, res: number, path: string): Obj {
-  if (!isObj(v)) fail(res, path, 'an object');
-  return v;
-}
-
-function optObj(o: Obj, key: string, res: number): Obj {
-  const v = o[key];
-  if (v === undefined || v === null) return {};
-  return objAt(v, res, key);
-}
-
-function decodeTarget(v: unknown, res: number, path: string, depth: number): GameTarget {
-  if (depth > 32) fail(res, path, 'nested at most 32 deep');
-  const o = objAt(v, res, path);
+function decodeTarget(o: Obj, level: number): GameTarget {
+  const children = optArr(o, 'targets');
+  // Refused before descending, so the recursion is bounded whatever the input.
+  if (level >= MAX_TARGET_DEPTH && children.length > 0) throw new FieldError('targets', `nested at most ${MAX_TARGET_DEPTH} deep`);
   return {
-    target_id: id(o, 'target_id', res, `${path}.target_id`),
-    symbol: optStr(o, 'symbol', res, `${path}.symbol`) ?? '',
-    display_name: optStr(o, 'display_name', res, `${path}.display_name`) ?? '',
-    targets: optArr(o, 'targets', res, `${path}.targets`).map((t, i) => decodeTarget(t, res, `${path}.targets[${i}]`, depth + 1)),
+    target_id: id(o, 'target_id'),
+    symbol: optStr(o, 'symbol') ?? '',
+    display_name: optStr(o, 'display_name') ?? '',
+    targets: list(children, 'targets', (t) => decodeTarget(t, level + 1)),
   };
 }
 
-function decodePool(o: Obj, res: number): PoolResolution {
+function decodePool(o: Obj): PoolResolution {
   return {
-    pool_id: id(o, 'pool_id', res),
-    game_id: id(o, 'game_id', res),
-    winning_target: optStr(o, 'winning_target', res) ?? 'none',
-    description: optStr(o, 'description', res) ?? '',
-    winners: optObj(o, 'winners', res),
-    losers: optObj(o, 'losers', res),
-    invalidated_bettors: optArr(o, 'invalidated_bettors', res),
-    is_money_return: o.is_money_return === true,
-    expired_at: optTime(o, 'expired_at', res),
+    pool_id: id(o, 'pool_id'),
+    game_id: id(o, 'game_id'),
+    winning_target: optStr(o, 'winning_target') ?? 'none',
+    description: optStr(o, 'description') ?? '',
+    winners: optObj(o, 'winners'),
+    losers: optObj(o, 'losers'),
+    invalidated_bettors: optArr(o, 'invalidated_bettors'),
+    is_money_return: optBool(o, 'is_money_return') ?? false,
+    expired_at: optTime(o, 'expired_at'),
   };
 }
 
-function decodeSources(o: Obj, res: number): SourceInfo[] {
-  const list = arr(o, 'sources', res);
-  const out: SourceInfo[] = new Array(list.length);
-  for (let i = 0; i < list.length; i++) {
-    const s = objAt(list[i], res, `sources[${i}]`);
-    out[i] = {
-      id: id(s, 'id', res, `sources[${i}].id`),
-      name: str(s, 'name', res, `sources[${i}].name`),
-      description: optStr(s, 'description', res, `sources[${i}].description`) ?? '',
-    };
-  }
-  return out;
+function decodeSource(s: Obj): SourceInfo {
+  return { id: id(s, 'id'), name: str(s, 'name'), description: optStr(s, 'description') ?? '' };
 }
 
-type BodyDecoders = { [K in ResName]: (o: Obj, res: number) => ResponseBodies[K] };
+function decodeActiveGame(g: Obj): ActiveGame {
+  return {
+    game_id: id(g, 'game_id'),
+    status: str(g, 'status'),
+    name: optStr(g, 'name') ?? '',
+    type: optCode(g, 'type') ?? '',
+    open_at: optTime(g, 'open_at'),
+    close_at: optTime(g, 'close_at'),
+    actions: optArr(g, 'actions'),
+    targets: optArr(g, 'targets'),
+  };
+}
+
+function decodeUpcomingGame(g: Obj): UpcomingGame {
+  return {
+    id: id(g, 'id'),
+    source_id: id(g, 'source_id'),
+    game_name: optStr(g, 'game_name') ?? '',
+    currency: optStr(g, 'currency'),
+    live_start_at: optTime(g, 'live_start_at'),
+    game_type_id: optCode(g, 'game_type_id'),
+    hashtag: optStr(g, 'hashtag'),
+  };
+}
+
+type BodyDecoders = { [K in ResName]: (o: Obj) => ResponseBodies[K] };
 
 const decoders: BodyDecoders = {
   pong: () => ({}),
-  opcodes: (o, res) => ({
-    opcodes: objAt(o.opcodes, res, 'opcodes'),
-    response_codes: objAt(o.response_codes, res, 'response_codes'),
+  opcodes: (o) => ({ opcodes: obj(o, 'opcodes'), response_codes: obj(o, 'response_codes') }),
+  logon_success: (o) => ({ session_key: optStr(o, 'session_key') }),
+  logon_fail: (o) => ({ text: optStr(o, 'text') }),
+  logon_fail_already_logged_in: (o) => ({ text: optStr(o, 'text') }),
+  game_joined: (o) => ({ game_id: id(o, 'game_id') }),
+  game_source_opened: (o) => ({ source_id: id(o, 'source_id') }),
+  game_source_closed: (o) => ({ source_id: id(o, 'source_id') }),
+  game_created_and_opened: (o) => ({
+    source_id: id(o, 'source_id'),
+    game_id: id(o, 'game_id'),
+    game_name: optStr(o, 'game_name') ?? '',
+    actions: list(optArr(o, 'actions'), 'actions', (a) => ({ action_id: id(a, 'action_id'), name: optStr(a, 'name') ?? '' })),
+    targets: list(optArr(o, 'targets'), 'targets', (t) => decodeTarget(t, 1)),
+    open_at: optTime(o, 'open_at'),
+    close_at: optTime(o, 'close_at'),
+    live_start_at: optTime(o, 'live_start_at'),
+    hashtag: optStr(o, 'hashtag'),
   }),
-  logon_success: (o, res) => ({ session_key: optStr(o, 'session_key', res) }),
-  logon_fail: (o, res) => ({ text: optStr(o, 'text', res) }),
-  logon_fail_already_logged_in: (o, res) => ({ text: optStr(o, 'text', res) }),
-  game_joined: (o, res) => ({ game_id: id(o, 'game_id', res) }),
-  game_source_opened: (o, res) => ({ source_id: id(o, 'source_id', res) }),
-  game_source_closed: (o, res) => ({ source_id: id(o, 'source_id', res) }),
-  game_created_and_opened: (o, res) => ({
-    source_id: id(o, 'source_id', res),
-    game_id: id(o, 'game_id', res),
-    game_name: optStr(o, 'game_name', res) ?? '',
-    actions: optArr(o, 'actions', res).map((a, i) => {
-      const ao = objAt(a, res, `actions[${i}]`);
-      return { action_id: id(ao, 'action_id', res, `actions[${i}].action_id`), name: optStr(ao, 'name', res, `actions[${i}].name`) ?? '' };
-    }),
-    targets: optArr(o, 'targets', res).map((t, i) => decodeTarget(t, res, `targets[${i}]`, 0)),
-    open_at: optTime(o, 'open_at', res),
-    close_at: optTime(o, 'close_at', res),
-    live_start_at: optTime(o, 'live_start_at', res),
-    hashtag: optStr(o, 'hashtag', res),
-  }),
-  game_closed: (o, res) => ({ game_id: id(o, 'game_id', res) }),
-  games_for_source_list: (o, res) => ({
-    source_id: id(o, 'source_id', res),
-    games: arr(o, 'games', res).map((g, i) => {
-      const p = `games[${i}]`;
-      const go = objAt(g, res, p);
-      return {
-        game_id: id(go, 'game_id', res, `${p}.game_id`),
-        status: str(go, 'status', res, `${p}.status`),
-        name: optStr(go, 'name', res, `${p}.name`) ?? '',
-        type: go.type === undefined || go.type === null ? '' : String(go.type),
-        open_at: optTime(go, 'open_at', res, `${p}.open_at`),
-        close_at: optTime(go, 'close_at', res, `${p}.close_at`),
-        actions: optArr(go, 'actions', res, `${p}.actions`),
-        targets: optArr(go, 'targets', res, `${p}.targets`),
-      };
-    }),
-  }),
-  upcoming_games_for_source_list: (o, res) => ({
-    source_id: id(o, 'source_id', res),
-    games: arr(o, 'games', res).map((g, i) => {
-      const p = `games[${i}]`;
-      const go = objAt(g, res, p);
-      return {
-        id: id(go, 'id', res, `${p}.id`),
-        source_id: id(go, 'source_id', res, `${p}.source_id`),
-        game_name: optStr(go, 'game_name', res, `${p}.game_name`) ?? '',
-        currency: optStr(go, 'currency', res, `${p}.currency`),
-        live_start_at: optTime(go, 'live_start_at', res, `${p}.live_start_at`),
-        game_type_id: go.game_type_id === undefined || go.game_type_id === null ? undefined : String(go.game_type_id),
-        hashtag: optStr(go, 'hashtag', res, `${p}.hashtag`),
-      };
-    }),
-  }),
-  betting_pool_created: (o, res) => ({ pool_id: id(o, 'pool_id', res), game_id: id(o, 'game_id', res) }),
-  betting_pool_opened: (o, res) => ({ pool_id: id(o, 'pool_id', res), game_id: id(o, 'game_id', res) }),
+  game_closed: (o) => ({ game_id: id(o, 'game_id') }),
+  games_for_source_list: (o) => ({ source_id: id(o, 'source_id'), games: list(arr(o, 'games'), 'games', decodeActiveGame) }),
+  upcoming_games_for_source_list: (o) => ({ source_id: id(o, 'source_id'), games: list(arr(o, 'games'), 'games', decodeUpcomingGame) }),
+  betting_pool_created: (o) => ({ pool_id: id(o, 'pool_id'), game_id: id(o, 'game_id') }),
+  betting_pool_opened: (o) => ({ pool_id: id(o, 'pool_id'), game_id: id(o, 'game_id') }),
   bet_pool_resolved: decodePool,
   bet_pool_expired: decodePool,
-  new_game_event: (o, res) => ({ game_id: o.game_id === undefined ? undefined : id(o, 'game_id', res) }),
-  bet_pool_blocked: (o, res) => ({ pool_id: id(o, 'pool_id', res), game_id: id(o, 'game_id', res) }),
-  user_joined_game: (o, res) => ({
-    game_id: id(o, 'game_id', res),
-    user_id: o.user_id === undefined ? undefined : id(o, 'user_id', res),
-  }),
-  games_i_am_admin_of_list: (o, res) => ({
-    games: arr(o, 'games', res).map((g, i) => {
-      const go = objAt(g, res, `games[${i}]`);
-      return { id: id(go, 'id', res, `games[${i}].id`), name: optStr(go, 'name', res, `games[${i}].name`) ?? '' };
-    }),
-  }),
-  game_sources_i_am_admin_of_list: (o, res) => ({ sources: decodeSources(o, res) }),
+  new_game_event: (o) => ({ game_id: optId(o, 'game_id') }),
+  bet_pool_blocked: (o) => ({ pool_id: id(o, 'pool_id'), game_id: id(o, 'game_id') }),
+  user_joined_game: (o) => ({ game_id: id(o, 'game_id'), user_id: optId(o, 'user_id') }),
+  games_i_am_admin_of_list: (o) => ({ games: list(arr(o, 'games'), 'games', (g) => ({ id: id(g, 'id'), name: optStr(g, 'name') ?? '' })) }),
+  game_sources_i_am_admin_of_list: (o) => ({ sources: list(arr(o, 'sources'), 'sources', decodeSource) }),
+  // A 666 is the server's refusal whatever its text: a text of another type is dropped, not a reason to lose the refusal.
   error: (o) => ({ text: typeof o.text === 'string' ? o.text : '' }),
 };
 
@@ -318,6 +228,7 @@ const decoders: BodyDecoders = {
  */
 export function decodeFrame(data: string | Buffer | ArrayBuffer | Buffer[], isBinary: boolean, codes: CodeTable): ServerMessage | ProtocolError {
   if (isBinary) return new ProtocolError('The server sent a binary frame; this protocol only uses JSON text.');
+  // Invalid UTF-8 becomes U+FFFD here rather than an exception.
   const text = typeof data === 'string' ? data : Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
   let parsed: unknown;
   try {
@@ -328,23 +239,40 @@ export function decodeFrame(data: string | Buffer | ArrayBuffer | Buffer[], isBi
   return decodeMessage(parsed, codes);
 }
 
-/** Decodes an already-parsed JSON value. Never throws. */
+/** Decodes an already-parsed JSON value. Never throws, whatever the value (even a getter or a proxy that throws). */
 export function decodeMessage(parsed: unknown, codes: CodeTable): ServerMessage | ProtocolError {
+  const at: { res?: number } = {};
+  try {
+    return decodeObject(parsed, codes, at);
+  } catch (err) {
+    return failure(err, at.res);
+  }
+}
+
+function decodeObject(parsed: unknown, codes: CodeTable, at: { res?: number }): ServerMessage | ProtocolError {
   if (!isObj(parsed)) return new ProtocolError('The server sent a frame that is not a JSON object.');
   const res = parsed.res;
   if (typeof res !== 'number' || !Number.isSafeInteger(res)) return new ProtocolError('The server sent a frame without an integer "res" code.');
+  at.res = res;
   const header = parsed.response_header;
-  let t: number | undefined;
-  if (isObj(header) && typeof header.t === 'number' && Number.isFinite(header.t)) t = header.t;
+  // The header's time is informational: one that is no time is left out rather than failing the reply.
+  const t = isObj(header) && typeof header.t === 'number' ? timeValue(header.t) : undefined;
   const name = codes.resName(res);
   if (name === undefined) return { name: undefined, res, t, body: parsed };
+  const decode = decoders[name] as (o: Obj) => unknown;
+  return { name, res, t, body: decode(parsed) } as KnownMessage;
+}
+
+function failure(err: unknown, res: number | undefined): ProtocolError {
+  let field: FieldError | undefined;
   try {
-    const decode = decoders[name] as (o: Obj, res: number) => unknown;
-    return { name, res, t, body: decode(parsed, res) } as KnownMessage;
-  } catch (err) {
-    if (err instanceof ProtocolError) return err;
-    return new ProtocolError(`Malformed reply ${res}: ${String(err)}`, { res });
+    if (err instanceof FieldError) field = err;
+  } catch {
+    // `instanceof` on a thrown proxy can throw in turn; such a value is no FieldError.
   }
+  if (field) return new ProtocolError(`Malformed reply ${res}: ${field.message}.`, { res });
+  // Only a value that is no JSON (a getter, a proxy) gets here; the cause is kept, not stringified, since that could throw too.
+  return new ProtocolError(res === undefined ? 'The frame could not be decoded.' : `Malformed reply ${res}: it could not be decoded.`, { res, cause: err });
 }
 
 /**

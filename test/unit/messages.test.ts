@@ -54,6 +54,39 @@ describe('messages', () => {
         assert.equal(err.res, (frame as { res: number }).res);
       }
     });
+    it('an object with an odd toString or valueOf where text is due is a ProtocolError naming the field, not an internal TypeError', () => {
+      const cases: [string, string][] = [
+        ['{"res":345,"source_id":"s","games":[{"game_id":"g","status":"game_closed","type":{"toString":1}}]}', 'games[0].type'],
+        ['{"res":345,"source_id":"s","games":[{"game_id":"g","status":"game_closed","type":{"toString":1,"valueOf":1}}]}', 'games[0].type'],
+        ['{"res":345,"source_id":"s","games":[{"game_id":"g","status":"game_closed","type":{}}]}', 'games[0].type'],
+        ['{"res":345,"source_id":"s","games":[{"game_id":"g","status":"game_closed","type":[1,2]}]}', 'games[0].type'],
+        ['{"res":3461,"source_id":"s","games":[{"id":"u","source_id":"s","game_type_id":{"valueOf":1,"toString":1}}]}', 'games[0].game_type_id'],
+        ['{"res":3461,"source_id":"s","games":[{"id":"u","source_id":"s","game_type_id":true}]}', 'games[0].game_type_id'],
+      ];
+      for (const [frame, field] of cases) {
+        const err = bad(frame);
+        assert.ok(err.message.includes(`field "${field}"`), `${frame} → ${err.message}`);
+        assert.equal(err.cause, undefined, `${frame}: the error came from the decoder's safety net, not from a field reader`);
+      }
+    });
+    it('a time that is not a finite epoch millisecond within the range of a Date is a ProtocolError naming the field', () => {
+      const game = (openAt: string) => `{"res":345,"source_id":"s","games":[{"game_id":"g","status":"game_closed","open_at":${openAt}}]}`;
+      const digits400 = '1'.repeat(400);
+      for (const openAt of [`"${digits400}"`, digits400, '1e400', '-1e400', '"abc123"', '"123abc"', '"1e3"', '" 12"', '"-5"', '"-0"', '"1."', '-1', '8640000000000001', '"8640000000000001"', 'true', '{}', '[1]']) {
+        const err = bad(game(openAt));
+        assert.ok(err.message.includes('field "games[0].open_at"'), `${openAt} → ${err.message}`);
+        assert.equal(err.res, 345);
+      }
+      const ok345 = (openAt: string) => {
+        const m = ok(JSON.parse(game(openAt)));
+        assert.ok(m.name === 'games_for_source_list');
+        return m.body.games[0].open_at;
+      };
+      assert.equal(ok345('8640000000000000'), 8.64e15);
+      assert.equal(ok345('"8640000000000000"'), 8.64e15);
+      assert.equal(ok345('0'), 0);
+      assert.equal(ok345('"1700000000000.5"'), 1700000000000.5);
+    });
     it('a frame-level failure carries no res', () => {
       assert.equal(bad('nope').res, undefined);
       assert.equal(bad('{"res":"x"}').res, undefined);
@@ -61,14 +94,22 @@ describe('messages', () => {
   });
 
   describe('decodeFrame decodes well-formed replies', () => {
-    it('accepts a Buffer, an ArrayBuffer and fragments of text frames', () => {
-      const text = '{"res":1,"response_header":{"t":5}}';
-      for (const data of [Buffer.from(text), new Uint8Array(Buffer.from(text)).buffer, [Buffer.from(text.slice(0, 5)), Buffer.from(text.slice(5))]]) {
+    it('accepts a Buffer, an ArrayBuffer and fragments of text frames, as UTF-8 even when a fragment ends inside a character', () => {
+      const text = '{"res":621,"response_header":{"t":5},"sources":[{"id":"a","name":"Zürich ⚽ 🏒"}]}';
+      const bytes = Buffer.from(text);
+      const cut = bytes.indexOf(Buffer.from('⚽')) + 1;
+      for (const data of [bytes, new Uint8Array(bytes).buffer, [bytes.subarray(0, cut), bytes.subarray(cut)]]) {
         const m = decodeFrame(data as Buffer, false, codes);
-        assert.ok(!(m instanceof ProtocolError));
-        assert.equal(m.name, 'pong');
+        if (m instanceof ProtocolError || m.name !== 'game_sources_i_am_admin_of_list') return assert.fail(String(m));
         assert.equal(m.t, 5);
+        assert.equal(m.body.sources[0].name, 'Zürich ⚽ 🏒');
       }
+    });
+    it('invalid UTF-8 inside a string becomes U+FFFD, not an exception', () => {
+      const bytes = Buffer.concat([Buffer.from('{"res":621,"sources":[{"id":"a","name":"x'), Buffer.from([0xff]), Buffer.from('"}]}')]);
+      const m = decodeFrame(bytes, false, codes);
+      if (m instanceof ProtocolError || m.name !== 'game_sources_i_am_admin_of_list') return assert.fail(String(m));
+      assert.equal(m.body.sources[0].name, 'x\ufffd');
     });
     it('game_source_opened (335), numeric ids turned into strings', () => {
       const m = ok({ res: 335, source_id: 'abc' });
@@ -110,11 +151,46 @@ describe('messages', () => {
       const m = ok({ res: 9999, anything: [1] });
       assert.equal(m.name, undefined);
       assert.equal(m.res, 9999);
+      assert.deepEqual(m.body, { res: 9999, anything: [1] });
     });
     it('decodeMessage never throws on odd input', () => {
       for (const input of [undefined, Symbol.iterator, () => 1, new Date(), Object.create(null)]) {
         assert.ok(decodeMessage(input, codes) instanceof ProtocolError);
       }
+    });
+  });
+
+  describe('the frame as a whole', () => {
+    it('an error (666) whose text is not a string is still the server\'s refusal, with no text', () => {
+      for (const text of [{ toString: 1 }, 5, null, ['x']]) assert.deepEqual(ok({ res: 666, text }).body, { text: '' });
+    });
+    it('a header time that is no time is left out; the reply is kept', () => {
+      for (const t of ['5', -1, 8.64e15 + 1, {}]) assert.equal(ok({ res: 1, response_header: { t } }).t, undefined);
+      const huge = decodeFrame('{"res":1,"response_header":{"t":1e400}}', false, codes);
+      assert.ok(!(huge instanceof ProtocolError) && huge.t === undefined);
+      assert.equal(ok({ res: 1, response_header: { t: 8.64e15 } }).t, 8.64e15);
+      assert.equal(ok({ res: 1, response_header: 'x' }).t, undefined);
+    });
+    it('__proto__ and constructor keys are own data, never a prototype to read fields through', () => {
+      const err = bad('{"res":335,"__proto__":{"source_id":"s"},"constructor":{"prototype":{"source_id":"s"}}}');
+      assert.match(err.message, /field "source_id"/);
+      const m = decodeFrame('{"res":9999,"__proto__":{"polluted":1}}', false, codes);
+      assert.ok(!(m instanceof ProtocolError));
+      assert.equal(Object.getPrototypeOf(m.body), Object.prototype);
+      assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    });
+    it('decodeMessage turns even a throwing getter or a revoked proxy into a ProtocolError that keeps the cause', () => {
+      const boom = new Error('getter');
+      const getter = Object.defineProperty({ res: 335 }, 'source_id', { get: () => { throw boom; }, enumerable: true });
+      const out = decodeMessage(getter, codes);
+      assert.ok(out instanceof ProtocolError);
+      assert.equal(out.res, 335);
+      assert.equal(out.cause, boom);
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      assert.ok(decodeMessage(proxy, codes) instanceof ProtocolError);
+      const thrower = new Proxy({}, { get: () => { throw new Proxy({}, { getPrototypeOf: () => { throw new Error('trap'); } }); } });
+      assert.ok(decodeMessage(thrower, codes) instanceof ProtocolError);
     });
   });
 
