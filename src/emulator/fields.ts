@@ -1,5 +1,6 @@
 // Readers for the fields of a client request. Each returns the typed value or
 // throws a BadRequest whose message is the 666 `text`, naming the field.
+import { timeValue } from '../protocol/fields';
 import { characterCount } from '../protocol/limits';
 
 /** Thrown by handlers; the message becomes the `text` of a 666 reply. */
@@ -62,9 +63,9 @@ export function requiredInteger(req: RequestBody, key: string, allowed?: readonl
 /** Epoch milliseconds, as a number or a decimal string. */
 export function optionalTime(req: RequestBody, key: string): number | undefined {
   if (!present(req, key)) return undefined;
-  const v = req[key];
-  if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
-  if (typeof v === 'string' && /^\d{1,16}$/.test(v)) return Number(v);
+  // The client's own rule (protocol/fields): a time the client would refuse must not be stored and echoed back.
+  const t = timeValue(req[key]);
+  if (t !== undefined) return t;
   throw new BadRequest(`Field "${key}" must be a time in epoch milliseconds.`);
 }
 

@@ -102,6 +102,10 @@ describe('emulator bad input', () => {
         [{ targets: undefined }, 'Field "targets" is required.'],
         [{ targets: ['A::B'] }, 'Field "targets" has an empty name in "A::B".'],
         [{ open_at: 'soon' }, 'Field "open_at" must be a time in epoch milliseconds.'],
+        // Beyond what a Date can hold: the client would refuse the 340 (and every 345 listing it) if the emulator echoed it.
+        [{ open_at: 8.64e15 + 1 }, 'Field "open_at" must be a time in epoch milliseconds.'],
+        [{ close_at: '9999999999999999' }, 'Field "close_at" must be a time in epoch milliseconds.'],
+        [{ live_start_at: -1 }, 'Field "live_start_at" must be a time in epoch milliseconds.'],
         [{ hashtag: 5 }, 'Field "hashtag" must be a string.'],
       ];
       for (const [patch, text] of cases) await expect666(370, { ...base, ...patch }, text);
