@@ -52,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
   const emulator = new LocalEmulator(path.join(context.extensionPath, 'dist', 'emulator.js'), path.join(context.globalStorageUri.fsPath, 'emulator-state.json'));
   const notifier = new Notifier(log.named('notice'));
   const reporter = new FailureReporter(notifier, config, () => session.snapshot.usingEmulator);
-  const emulatorMode = new EmulatorMode({ emulator, session, credentials, config, log: log.named('emulator'), notifier, onMoveBackFailed: (err) => reporter.failure(err) });
+  const emulatorMode = new EmulatorMode({ emulator, session, credentials, cache, config, log: log.named('emulator'), notifier, onMoveBackFailed: (err) => reporter.failure(err) });
 
   let listLoaded = false;
   const onStatus = () => {

@@ -18,6 +18,8 @@ export interface EmulatorModeDeps {
   session: Session;
   /** Where the demo account's secrets are dropped once its emulator run is over. */
   credentials: Pick<AccountStore, 'delete'>;
+  /** Where its cached source list is dropped then. */
+  cache: { clearServer(serverUrl: string): Promise<void> };
   config: Config;
   log: Logger;
   notifier: Notifier;
@@ -71,7 +73,7 @@ export class EmulatorMode implements vscode.Disposable {
    */
   async leave(): Promise<void> {
     this.#generation++;
-    const { emulator, session, config, credentials, log } = this.#deps;
+    const { emulator, session, config, credentials, cache, log } = this.#deps;
     const snapshot = session.snapshot;
     const emulatorServer = snapshot.usingEmulator ? snapshot.serverUrl : undefined;
     // Let go of the emulator's connection before it goes away, so its end is not shown as a lost
@@ -80,8 +82,11 @@ export class EmulatorMode implements vscode.Disposable {
     const stopped = emulator.stop();
     const [move, stop] = await Promise.allSettled([movedBack, stopped]);
     if (emulatorServer) {
-      // The demo account's secrets belong to this emulator run's port: drop them.
-      await credentials.delete(emulatorServer).catch((err: unknown) => log.warn(`Could not delete the local emulator's demo sign-in: ${errorMessage(err)}`));
+      // The demo account's secrets and cached list belong to this emulator run's port, never used again: drop them.
+      await Promise.all([
+        credentials.delete(emulatorServer).catch((err: unknown) => log.warn(`Could not delete the local emulator's demo sign-in: ${errorMessage(err)}`)),
+        cache.clearServer(emulatorServer).catch((err: unknown) => log.warn(`Could not delete the local emulator's cached source list: ${errorMessage(err)}`)),
+      ]);
     }
     if (move.status === 'rejected') this.#deps.onMoveBackFailed(move.reason);
     if (stop.status === 'rejected') throw stop.reason;

@@ -25,14 +25,21 @@ function settings(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('instamrkt');
 }
 
-/** The emulator this window now uses: its port (from the session) and its pid (from the extension's log line). */
-async function runningEmulator(a: InstamrktApi): Promise<{ pid: number; port: number }> {
+/** The keys of globalState that belong to one server (its cached source lists). */
+function cachedFor(a: InstamrktApi, serverUrl: string): string[] {
+  return Object.keys(a.globalState()).filter((k) => k.startsWith('instamrkt.sourcesCache:') && k.includes(`${serverUrl}|`));
+}
+
+/** The emulator this window now uses, once its list is cached: its URL and port (from the session) and its pid (from the extension's log line). */
+async function runningEmulator(a: InstamrktApi): Promise<{ pid: number; port: number; serverUrl: string }> {
   await until('connected to the local emulator', () => a.session.snapshot.usingEmulator && a.session.snapshot.status.kind === 'connected', 30_000);
-  const port = Number(new URL(a.session.snapshot.serverUrl).port);
+  const serverUrl = a.session.snapshot.serverUrl;
+  await until('its source list to be cached', () => cachedFor(a, serverUrl).length > 0);
+  const port = Number(new URL(serverUrl).port);
   const line = await logLine(`the log line of the emulator on port ${port}`, new RegExp(`Local emulator running at http://127\\.0\\.0\\.1:${port} \\(pid \\d+\\)`));
   const pid = Number(/\(pid (\d+)\)/.exec(line)?.[1]);
   assert.ok(isAlive(pid), `the emulator process ${pid} runs`);
-  return { pid, port };
+  return { pid, port, serverUrl };
 }
 
 /** process.kill(pid, 0) sends nothing: it throws ESRCH once no such process exists. */
@@ -118,6 +125,7 @@ describe('Stop Local Emulator', function () {
       assert.equal(await listens(running.port), false, `nothing listens on port ${running.port} any more`);
       assert.deepEqual(ourEmulators(), [], 'no emulator process of ours is left');
       assert.equal(a.session.snapshot.usingEmulator, false, 'the window no longer uses the emulator');
+      assert.deepEqual(cachedFor(a, running.serverUrl), [], 'the cached list of that emulator run is gone with it');
       assert.ok(serverUrlNotice(a, shown), `the move back reports instamrkt.serverUrl with Open Settings; shown: ${JSON.stringify(a.notices().slice(shown))}`);
       assert.match(a.session.snapshot.lastError ?? '', /Refusing unencrypted ws:\/\/ to example\.com/, 'the status carries the reason');
     } finally {
@@ -138,6 +146,7 @@ describe('Stop Local Emulator', function () {
       await until(`port ${running.port} to close`, async () => !(await listens(running.port)), 5_000);
       assert.deepEqual(ourEmulators(), [], 'no emulator process of ours is left');
       assert.equal(a.session.snapshot.usingEmulator, false, 'the window no longer uses the emulator');
+      await until('the cached list of that emulator run to be gone with it', () => cachedFor(a, running.serverUrl).length === 0);
     } finally {
       await settings().update('startLocalEmulator', undefined, vscode.ConfigurationTarget.Global);
       await settings().update('serverUrl', originalServerUrl, vscode.ConfigurationTarget.Global);
