@@ -51,10 +51,6 @@ export class LocalEmulator {
     this.#statePath = statePath;
   }
 
-  get isRunning(): boolean {
-    return this.#child !== undefined;
-  }
-
   /** Starts it, or returns the running one. Rejects with the cause (port in use, crash, timeout). */
   start(): Promise<RunningEmulator> {
     if (!this.#running) {

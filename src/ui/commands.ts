@@ -35,7 +35,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       try {
         return await fn(...args);
       } catch (err) {
-        logger.debug(`${id} failed: ${errorMessage(err)}`);
+        // The reporter logs what it shows; the line above names the command.
         ctx.reporter.failure(err);
         return undefined;
       }

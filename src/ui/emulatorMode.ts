@@ -83,10 +83,9 @@ export class EmulatorMode implements vscode.Disposable {
     const [move, stop] = await Promise.allSettled([movedBack, stopped]);
     if (emulatorServer) {
       // The demo account's secrets and cached list belong to this emulator run's port, never used again: drop them.
-      await Promise.all([
-        credentials.delete(emulatorServer).catch((err: unknown) => log.warn(`Could not delete the local emulator's demo sign-in: ${errorMessage(err)}`)),
-        cache.clearServer(emulatorServer).catch((err: unknown) => log.warn(`Could not delete the local emulator's cached source list: ${errorMessage(err)}`)),
-      ]);
+      await Promise.all([credentials.delete(emulatorServer), cache.clearServer(emulatorServer)]).catch((err: unknown) =>
+        log.warn(`Could not forget the local emulator's demo sign-in and list: ${errorMessage(err)}`),
+      );
     }
     if (move.status === 'rejected') this.#deps.onMoveBackFailed(move.reason);
     if (stop.status === 'rejected') throw stop.reason;

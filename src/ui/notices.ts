@@ -9,23 +9,24 @@ import { Commands } from '../ids';
 import { AuthenticationError, InstamrktError, errorMessage } from '../protocol/errors';
 import type { SourceService } from '../sources/sourceService';
 
+const step = (label: string, command: string, ...args: unknown[]): NextStep => ({ label, command, args });
+
 export const NextSteps = {
-  openSettings: (setting: string): NextStep => ({ label: vscode.l10n.t('Open Settings'), command: 'workbench.action.openSettings', args: [setting] }),
-  startEmulator: (): NextStep => ({ label: vscode.l10n.t('Start Local Emulator'), command: Commands.startEmulator, args: [] }),
-  signIn: (): NextStep => ({ label: vscode.l10n.t('Sign In'), command: Commands.signIn, args: [] }),
-  showLog: (): NextStep => ({ label: vscode.l10n.t('Show Log'), command: Commands.showLog, args: [] }),
+  openSettings: (setting: string) => step(vscode.l10n.t('Open Settings'), 'workbench.action.openSettings', setting),
+  startEmulator: () => step(vscode.l10n.t('Start Local Emulator'), Commands.startEmulator),
+  signIn: () => step(vscode.l10n.t('Sign In'), Commands.signIn),
+  showLog: () => step(vscode.l10n.t('Show Log'), Commands.showLog),
 };
 
 export function settingNotice(problem: SettingProblem, emulatorInUse: boolean): Notice {
-  const message = emulatorInUse
-    ? vscode.l10n.t('The setting {0} cannot be used: {1} The local emulator is in use now; the setting applies when it stops.', problem.setting, problem.reason)
-    : vscode.l10n.t('The setting {0} cannot be used: {1}', problem.setting, problem.reason);
-  return { severity: 'error', message, steps: [NextSteps.openSettings(problem.setting)] };
+  const message = vscode.l10n.t('The setting {0} cannot be used: {1}', problem.setting, problem.reason);
+  const note = emulatorInUse ? ` ${vscode.l10n.t('The local emulator is in use now; the setting applies when it stops.')}` : '';
+  return { severity: 'error', message: message + note, steps: [NextSteps.openSettings(problem.setting)] };
 }
 
 export function errorNotice(err: unknown): Notice {
-  if (err instanceof AuthenticationError) return { severity: 'error', message: err.message, steps: [NextSteps.signIn(), NextSteps.showLog()] };
-  return { severity: 'error', message: errorMessage(err), steps: [NextSteps.showLog()] };
+  const steps = err instanceof AuthenticationError ? [NextSteps.signIn(), NextSteps.showLog()] : [NextSteps.showLog()];
+  return { severity: 'error', message: errorMessage(err), steps };
 }
 
 export function emulatorExitedNotice(): Notice {
