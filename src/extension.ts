@@ -1,18 +1,22 @@
 // Entry point: builds the extension's parts and registers every disposable.
-// Wiring only; the logic lives in ui/, sources/ and protocol/. Nothing here
+// Wiring only; the logic lives in ui/, host/, sources/ and protocol/. Nothing here
 // waits on the network, so activation stays fast.
 import * as path from 'node:path';
 import vscode = require('vscode');
-import { Config } from './config';
 import { CredentialStore } from './credentials';
-import { ContextKeys, Settings } from './ids';
-import { LocalEmulator } from './localEmulator';
+import { Config } from './host/config';
+import { LocalEmulator } from './host/localEmulator';
+import { Log } from './host/log';
+import { Notifier, type Notice } from './host/notifier';
+import { ContextKeys } from './ids';
 import { Redactor } from './redact';
 import { Session } from './sources/session';
 import { SourceService } from './sources/sourceService';
 import { GlobalStateSourcesCache, cacheKey } from './sourcesCache';
 import { registerCommands } from './ui/commands';
-import { Log } from './ui/log';
+import { EmulatorMode } from './ui/emulatorMode';
+import { FailureReporter, warnWhenCacheFails } from './ui/notices';
+import { watchSettings } from './ui/settingsWatcher';
 import { SourcesView } from './ui/sourcesView';
 import type { SourcesTreeProvider } from './ui/sourcesTree';
 import { StatusBar } from './ui/statusBar';
@@ -25,6 +29,8 @@ export interface InstamrktApi {
   tree: SourcesTreeProvider;
   /** Read-only view of what the extension keeps in globalState (tests check nothing secret is there). */
   globalState(): Record<string, unknown>;
+  /** The errors and warnings shown to the user, oldest first, each with its next steps (the last 50). */
+  notices(): readonly Notice[];
 }
 
 export function activate(context: vscode.ExtensionContext): InstamrktApi {
@@ -44,28 +50,9 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
   const view = new SourcesView(service);
   const statusBar = new StatusBar();
   const emulator = new LocalEmulator(path.join(context.extensionPath, 'dist', 'emulator.js'), path.join(context.globalStorageUri.fsPath, 'emulator-state.json'));
-  const emulatorLog = log.named('emulator');
-
-  /** Starts the bundled emulator (or reuses it), points this window at it and signs in as its demo developer. */
-  const useEmulator = async (): Promise<void> => {
-    const running = await emulator.start();
-    emulatorLog.info(`Local emulator running at ${running.httpUrl} (pid ${running.pid ?? '?'})`);
-    await vscode.commands.executeCommand('setContext', ContextKeys.emulatorRunning, true);
-    await session.useEndpoints({ ...config.endpoints, serverUrl: running.wsUrl, restUrl: running.httpUrl }, false);
-    await session.signIn('demo', 'demo');
-  };
-  /** Goes back to the configured server and stops the emulator. */
-  const leaveEmulator = async (): Promise<void> => {
-    // The demo account's secrets belong to this emulator run's port: drop them.
-    const emulatorServer = session.snapshot.usingEmulator ? session.snapshot.serverUrl : undefined;
-    await session.useEndpoints(undefined, config.autoConnect);
-    if (emulatorServer) await credentials.delete(emulatorServer);
-    await emulator.stop();
-  };
-  const showError = (err: unknown): void => {
-    log.named('connection').error(err instanceof Error ? err : String(err));
-    void vscode.window.showErrorMessage(errorMessage(err));
-  };
+  const notifier = new Notifier(log.named('notice'));
+  const reporter = new FailureReporter(notifier, config, () => session.snapshot.usingEmulator);
+  const emulatorMode = new EmulatorMode({ emulator, session, credentials, cache, config, log: log.named('emulator'), notifier, onMoveBackFailed: (err) => reporter.failure(err) });
 
   let listLoaded = false;
   const onStatus = () => {
@@ -80,9 +67,11 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     credentials,
     view,
     statusBar,
-    { dispose: () => session.dispose() },
-    { dispose: () => service.dispose() },
-    { dispose: () => emulator.dispose() },
+    session,
+    service,
+    emulator,
+    emulatorMode,
+    warnWhenCacheFails(service, notifier),
     session.onDidChange(onStatus),
     service.onDidChange(() => {
       const loaded = service.state.kind === 'live';
@@ -97,41 +86,13 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     session.onDidLoseConnection(() => service.detach()),
     session.onDidSignOut(() => {
       void service.clear();
-      void cache.clearAll();
+      cache.clearAll().catch((err: unknown) => log.named('sources').warn(`Could not remove the saved source lists: ${errorMessage(err)}`));
     }),
     session.onDidResetAccount(() => void service.clear()),
     session.onEvent((msg) => service.handleEvent(msg)),
     credentials.onDidChange((serverUrl) => void session.accountChangedElsewhere(serverUrl)),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      // None of the settings is secret; logging them helps whoever reads the log later.
-      for (const key of Object.values(Settings)) {
-        if (key !== Settings.section && e.affectsConfiguration(`${Settings.section}.${key}`)) {
-          log.named('settings').info(`${Settings.section}.${key} is now ${JSON.stringify(vscode.workspace.getConfiguration(Settings.section).get(key))}`);
-        }
-      }
-      if (e.affectsConfiguration(`${Settings.section}.${Settings.startLocalEmulator}`)) {
-        (config.startLocalEmulator ? useEmulator() : session.snapshot.usingEmulator ? leaveEmulator() : Promise.resolve()).catch(showError);
-      } else if (Config.affectsConnection(e) && !session.snapshot.usingEmulator) {
-        session.reconfigure(config.autoConnect).catch(showError);
-      }
-    }),
-    emulator.onDidExit(({ code, signal, expected }) => {
-      void vscode.commands.executeCommand('setContext', ContextKeys.emulatorRunning, false);
-      if (!expected) {
-        emulatorLog.error(`The local emulator stopped unexpectedly (code ${code ?? 'none'}${signal ? `, signal ${signal}` : ''}).`);
-        void vscode.window.showErrorMessage(vscode.l10n.t('The local Instamrkt emulator stopped unexpectedly. Start it again from the status bar.'));
-      }
-    }),
-    ...registerCommands({
-      config,
-      session,
-      service,
-      view,
-      log,
-      emulator,
-      useEmulator,
-      leaveEmulator,
-    }),
+    watchSettings({ config, session, emulatorMode, reporter, log: log.named('settings') }),
+    ...registerCommands({ config, session, service, view, log, notifier, reporter, emulatorMode }),
   );
 
   // The first render waits for session.start() to read the stored sign-in (or for the
@@ -146,21 +107,24 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     .info(
       `Activated: module evaluation ${ms(marks.__instamrktLoadStart, marks.__instamrktLoadEnd)} ms, activate() ${ms(activateStart, done)} ms; VS Code between them ${ms(marks.__instamrktLoadEnd, activateStart)} ms`,
     );
+  // A bad connection setting is reported at start, whether or not the emulator is about to be used.
+  const settingsReported = reporter.settings().length > 0;
   if (config.startLocalEmulator) {
     // An emulator that fails to start publishes no status: render the current one.
-    useEmulator().catch((err: unknown) => {
+    emulatorMode.use().catch((err: unknown) => {
       onStatus();
-      showError(err);
+      reporter.failure(err);
     });
   } else {
     // start() publishes a status even when it fails.
-    session.start(config.autoConnect).catch(showError);
+    session.start(config.autoConnect).catch((err: unknown) => reporter.failure(err, { settingsReported }));
   }
   return {
     session,
     service,
     tree: view.provider,
     globalState: () => Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
+    notices: () => notifier.shown,
   };
 }
 

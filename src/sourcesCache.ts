@@ -38,6 +38,12 @@ export class GlobalStateSourcesCache implements SourcesCache {
     await this.#memento.update(PREFIX + key, value && { savedAt: value.savedAt, sources: value.sources.map((s) => ({ id: s.id, name: s.name })) });
   }
 
+  /** Removes the lists cached for one server, whoever the user (a local emulator run that is over). */
+  async clearServer(serverUrl: string): Promise<void> {
+    const prefix = `${PREFIX}${serverUrl}|`;
+    await Promise.all(this.#memento.keys().filter((k) => k.startsWith(prefix)).map((k) => this.#memento.update(k, undefined)));
+  }
+
   /** Removes every cached list (sign-out). */
   async clearAll(): Promise<void> {
     await Promise.all(this.#memento.keys().filter((k) => k.startsWith(PREFIX)).map((k) => this.#memento.update(k, undefined)));

@@ -1,9 +1,14 @@
 // The user's game sources and their games as last read from the server: the
 // model the tree renders and the commands change. Plain TypeScript: it talks to
-// the server through `SourcesApi` and publishes one change event.
+// the server through `SourcesApi` and publishes one change event. An
+// operation reports the server's outcome: a failure to save the list locally
+// is told on its own (onDidFailToSave), never as the operation's.
 import { NotConnectedError, errorMessage } from '../protocol/errors';
 import { Emitter, Event } from '../protocol/events';
 import type { ActiveGame, ServerMessage, SourceInfo, UpcomingGame } from '../protocol/messages';
+import { ListSaver, type SourcesCache } from './listSaver';
+
+export type { CachedSources, SourcesCache } from './listSaver';
 
 /** What the service needs from a connected client (InstamrktClient provides it). */
 export interface SourcesApi {
@@ -13,17 +18,6 @@ export interface SourcesApi {
   openGameSource(name: string, description?: string): Promise<string>;
   closeGameSource(sourceId: string): Promise<void>;
   joinGame(gameId: string): Promise<unknown>;
-}
-
-/** What is persisted between sessions: ids and names only, never descriptions of games or anything secret. */
-export interface CachedSources {
-  savedAt: number;
-  sources: { id: string; name: string }[];
-}
-
-export interface SourcesCache {
-  load(): CachedSources | undefined;
-  save(value: CachedSources | undefined): Promise<void>;
 }
 
 export interface GamesOfSource {
@@ -74,20 +68,21 @@ export class SourceService {
   #listState: ListState = { kind: 'empty' };
   #api: SourcesApi | undefined;
   #loading: Promise<void> | undefined;
-  /** What the cache last received, so an unchanged list is not written again. */
-  #persistedSignature: string | undefined;
   readonly #changed = new Emitter<SourcesChange>();
   /** Fires after any change to the list, a source's games, or the list state. */
   readonly onDidChange: Event<SourcesChange> = this.#changed.event;
+  /** The list could not be saved for offline use (once per run of failures; each is also passed to onError). */
+  readonly onDidFailToSave: Event<unknown>;
 
-  readonly #cache: SourcesCache | undefined;
+  readonly #saver: ListSaver;
   readonly #onError: (context: string, error: unknown) => void;
   readonly #now: () => number;
 
   constructor(cache: SourcesCache | undefined, onError: (context: string, error: unknown) => void = () => undefined, now: () => number = Date.now) {
-    this.#cache = cache;
     this.#onError = onError;
     this.#now = now;
+    this.#saver = new ListSaver(cache, (err) => this.#report('cache', err), now);
+    this.onDidFailToSave = this.#saver.onDidFail;
   }
 
   get state(): ListState {
@@ -106,7 +101,7 @@ export class SourceService {
 
   /** Shows the cached list (marked stale) until the server answers. */
   showCached(): void {
-    const cached = this.#cache?.load();
+    const cached = this.#saver.load();
     if (!cached || this.#listState.kind === 'live') return;
     this.#replace(cached.sources.map((s) => ({ id: s.id, name: s.name, description: '' })));
     this.#listState = { kind: 'stale', since: cached.savedAt };
@@ -134,9 +129,8 @@ export class SourceService {
     this.#entries.clear();
     this.#sorted = undefined;
     this.#listState = { kind: 'empty' };
-    this.#persistedSignature = undefined;
     this.#changed.fire({});
-    await this.#cache?.save(undefined);
+    await this.#saver.clear();
   }
 
   /** Re-reads the source list (op 611) and the games of every source whose games were already shown. Concurrent calls share one read. */
@@ -157,7 +151,7 @@ export class SourceService {
     this.#listState = { kind: 'live' };
     this.#changed.fire({});
     // The cache write (10,000 rows is ~600 KB to the main process) need not hold up the refresh.
-    this.#persist().catch((err) => this.#onError('cache', err));
+    void this.#persist();
     await Promise.all([...hadGames].filter((id) => this.#entries.has(id)).map((id) => this.loadGames(id).catch(() => undefined)));
   }
 
@@ -181,7 +175,7 @@ export class SourceService {
         this.#changed.fire({ sourceId });
       }
       for (const g of games.active) {
-        api.joinGame(g.game_id).catch((err) => this.#onError(`join_game ${g.game_id}`, err));
+        api.joinGame(g.game_id).catch((err) => this.#report(`join_game ${g.game_id}`, err));
       }
       return games;
     } catch (err) {
@@ -194,16 +188,20 @@ export class SourceService {
     }
   }
 
-  /** Opens a source (op 365) and adds it to the list; returns its id. */
+  /**
+   * Opens a source (op 365) and adds it to the list; returns its id. Once the
+   * server has opened it this resolves: nothing local can make it a failure,
+   * which a retry would turn into a duplicate.
+   */
   async open(name: string, description?: string): Promise<string> {
     const api = this.#requireApi();
     const id = await api.openGameSource(name, description);
     this.#entries.set(id, { info: { id, name: name.trim(), description: description ?? '' }, sortKey: sortKey(name.trim()), games: { active: [], upcoming: [] } });
     this.#sorted = undefined;
     this.#changed.fire({});
-    await this.#persist();
+    void this.#persist();
     // The server's own list has the final word (names may be normalised there).
-    this.refresh().catch((err) => this.#onError('refresh after open', err));
+    this.refresh().catch((err) => this.#report('refresh after open', err));
     return id;
   }
 
@@ -226,7 +224,7 @@ export class SourceService {
         result.failed.push({ id, name, error });
       }
     }
-    if (result.closed.length) await this.#persist();
+    if (result.closed.length) void this.#persist();
     return result;
   }
 
@@ -245,13 +243,14 @@ export class SourceService {
       if (this.#entries.delete(message.body.source_id)) {
         this.#sorted = undefined;
         this.#changed.fire({});
-        this.#persist().catch((err) => this.#onError('cache', err));
+        void this.#persist();
       }
     }
   }
 
   dispose(): void {
     this.#changed.dispose();
+    this.#saver.dispose();
   }
 
   #replace(sources: readonly SourceInfo[]): void {
@@ -263,14 +262,18 @@ export class SourceService {
     this.#sorted = undefined;
   }
 
-  /** Writes ids and names to the cache, unless they are what was last written. */
-  async #persist(): Promise<void> {
-    if (!this.#cache) return;
-    const list = this.list();
-    const signature = list.map((e) => `${e.info.id}\u0000${e.info.name}`).join('\u0001');
-    if (signature === this.#persistedSignature) return;
-    this.#persistedSignature = signature;
-    await this.#cache.save({ savedAt: this.#now(), sources: list.map((e) => ({ id: e.info.id, name: e.info.name })) });
+  /** Saves ids and names for offline use. Never rejects: a failure is reported through the saver. */
+  #persist(): Promise<void> {
+    return this.#saver.save(this.list().map((e) => e.info));
+  }
+
+  /** Tells onError, which must not be able to fail the caller (it logs, and logging can fail). */
+  #report(context: string, error: unknown): void {
+    try {
+      this.#onError(context, error);
+    } catch {
+      // The reporter failed; the operation's outcome stands.
+    }
   }
 
   #requireApi(): SourcesApi {

@@ -1,13 +1,16 @@
 // Every command the extension contributes, registered through one wrapper that
-// logs and shows errors. Close goes through confirmClose() on every path.
+// logs and shows errors with their next step. Close goes through
+// confirmClose() on every path.
 import vscode = require('vscode');
 import { Commands } from '../ids';
-import type { Config } from '../config';
+import type { Config } from '../host/config';
+import type { Log } from '../host/log';
+import type { Notifier } from '../host/notifier';
 import { ConnectionLostError, RequestTimeoutError, ServerError, errorMessage } from '../protocol/errors';
-import type { LocalEmulator } from '../localEmulator';
 import type { Session } from '../sources/session';
 import type { SourceService } from '../sources/sourceService';
-import type { Log } from './log';
+import type { EmulatorMode } from './emulatorMode';
+import { NextSteps, type FailureReporter } from './notices';
 import { askNewSource, confirmClose, type CloseTarget } from './prompts';
 import { pickStatusAction } from './statusBar';
 import type { SourcesView } from './sourcesView';
@@ -19,11 +22,9 @@ export interface CommandContext {
   service: SourceService;
   view: SourcesView;
   log: Log;
-  emulator: LocalEmulator;
-  /** Points the session at the running emulator and signs in as its demo developer. */
-  useEmulator(): Promise<void>;
-  /** Goes back to the configured server. */
-  leaveEmulator(): Promise<void>;
+  notifier: Notifier;
+  reporter: FailureReporter;
+  emulatorMode: EmulatorMode;
 }
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
@@ -34,8 +35,8 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       try {
         return await fn(...args);
       } catch (err) {
-        logger.error(`${id} failed: ${errorMessage(err)}`);
-        void vscode.window.showErrorMessage(errorMessage(err));
+        // The reporter logs what it shows; the line above names the command.
+        ctx.reporter.failure(err);
         return undefined;
       }
     });
@@ -62,10 +63,10 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     register(Commands.showLog, () => ctx.log.show()),
     register(Commands.startEmulator, () =>
       vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Starting the local Instamrkt emulator…') }, () =>
-        ctx.useEmulator(),
+        ctx.emulatorMode.use(),
       ),
     ),
-    register(Commands.stopEmulator, () => ctx.leaveEmulator()),
+    register(Commands.stopEmulator, () => ctx.emulatorMode.leave()),
     register(Commands.statusActions, () => pickStatusAction(ctx.session.snapshot)),
   ];
 }
@@ -91,7 +92,8 @@ async function openSource(ctx: CommandContext): Promise<void> {
     }
     throw err;
   }
-  await ctx.view.reveal(id);
+  // Opened on the server: a tree that cannot reveal it now does not make that a failure.
+  await ctx.view.reveal(id).catch((err: unknown) => ctx.log.named('commands').debug(`Could not reveal ${id}: ${errorMessage(err)}`));
   const copy = vscode.l10n.t('Copy ID');
   const answer = await vscode.window.showInformationMessage(vscode.l10n.t('Opened game source "{0}" ({1}).', input.name, id), copy);
   if (answer === copy) await vscode.env.clipboard.writeText(id);
@@ -145,8 +147,8 @@ async function closeSources(ctx: CommandContext, node: unknown, nodes: unknown):
         : f.error instanceof ConnectionLostError || f.error instanceof RequestTimeoutError
           ? vscode.l10n.t('{0} The list will be re-read from the server.', errorMessage(f.error))
           : errorMessage(f.error);
-    ctx.log.named('commands').warn(`close ${f.id} failed: ${errorMessage(f.error)}`);
-    void vscode.window.showErrorMessage(vscode.l10n.t('Could not close "{0}": {1}', f.name, why));
+    ctx.log.named('commands').debug(`close ${f.id} failed: ${errorMessage(f.error)}`);
+    ctx.notifier.show({ severity: 'error', message: vscode.l10n.t('Could not close "{0}": {1}', f.name, why), steps: [NextSteps.showLog()] });
   }
 }
 

@@ -2,7 +2,7 @@
 // and the one confirmation every close path goes through.
 import vscode = require('vscode');
 import { characterCount, MAX_DESCRIPTION_LENGTH, MAX_SOURCE_NAME_LENGTH } from '../protocol/limits';
-import type { CloseConfirmation } from '../config';
+import type { CloseConfirmation } from '../host/config';
 
 export function validateSourceName(value: string): string | undefined {
   const name = value.trim();

@@ -104,6 +104,20 @@ async function create(): Promise<E2eFixture> {
   };
 }
 
+/** The extension's log file in this run's user data (read only to know a settings change has taken effect). */
+export function extensionLog(userDataDir: string): string {
+  const logs = path.join(userDataDir, 'logs');
+  if (!fs.existsSync(logs)) return '';
+  let text = '';
+  for (const session of fs.readdirSync(logs)) {
+    for (const host of fs.readdirSync(path.join(logs, session)).filter((d) => d.startsWith('exthost'))) {
+      const file = path.join(logs, session, host, 'instamrkt.instamrkt-game-sources', 'Instamrkt.log');
+      if (fs.existsSync(file)) text += fs.readFileSync(file, 'utf8');
+    }
+  }
+  return text;
+}
+
 function slug(text: string): string {
   return text
     .toLowerCase()

@@ -11,27 +11,13 @@ import { HostingClient } from '../../src/protocol/hosting';
 import { RestClient } from '../../src/protocol/rest';
 import { startEmulator, type RunningEmulator } from '../support/emulator';
 import { repoRoot } from '../support/paths';
-import { useFixture } from './fixture';
+import { extensionLog, useFixture } from './fixture';
 import { waitUntil } from './workbench';
 
 const VIEW = 'Game Sources';
 const SOURCE = 'e2e.example.com';
 /** Opened and closed while the connection drops. */
 const DROPPED = 'dropped.example';
-
-/** The extension's log file in this run's user data (read only to know a settings change has taken effect). */
-function extensionLog(userDataDir: string): string {
-  const logs = path.join(userDataDir, 'logs');
-  if (!fs.existsSync(logs)) return '';
-  let text = '';
-  for (const session of fs.readdirSync(logs)) {
-    for (const host of fs.readdirSync(path.join(logs, session)).filter((d) => d.startsWith('exthost'))) {
-      const file = path.join(logs, session, host, 'instamrkt.instamrkt-game-sources', 'Instamrkt.log');
-      if (fs.existsSync(file)) text += fs.readFileSync(file, 'utf8');
-    }
-  }
-  return text;
-}
 
 /** Screenshots for README: written to media/ when INSTAMRKT_UPDATE_SCREENSHOTS=1, else only under test-results/. */
 function keepForReadme(file: string, name: string): void {

@@ -9,6 +9,7 @@ import { HostingClient } from '../../src/protocol/hosting';
 import { RestClient } from '../../src/protocol/rest';
 import type { TreeNode } from '../../src/ui/sourcesTree';
 import { testConfig } from './config';
+import { logText } from './extensionLog';
 import { until } from './until';
 
 async function api(): Promise<InstamrktApi> {
@@ -36,14 +37,6 @@ async function otherClient(): Promise<HostingClient> {
   const client = new HostingClient({ serverUrl, credentials: async () => ({ userId: login.userId, sessionKey: login.sessionKey }), keepAliveMs: 0, reconnect: false });
   await client.connect();
   return client;
-}
-
-async function logText(): Promise<string> {
-  await vscode.commands.executeCommand('instamrkt.showLog');
-  const doc = await until('the Instamrkt log document', () =>
-    vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && d.uri.path.includes('Instamrkt')),
-  );
-  return doc.getText();
 }
 
 describe('Game Sources in VS Code', function () {

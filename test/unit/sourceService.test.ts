@@ -6,7 +6,7 @@ import { ServerError } from '../../src/protocol/errors';
 import type { InstamrktClient } from '../../src/protocol/client';
 import { CachedSources, SourceService, SourcesCache } from '../../src/sources/sourceService';
 import { ClientPool, Emulator } from './support/emulatorClients';
-import { nextEvent } from './support/wait';
+import { nextEvent, waitFor } from './support/wait';
 
 class MemoryCache implements SourcesCache {
   value: CachedSources | undefined;
@@ -17,6 +17,19 @@ class MemoryCache implements SourcesCache {
   async save(value: CachedSources | undefined): Promise<void> {
     this.saves++;
     this.value = value;
+  }
+}
+
+/** A cache whose reads work and whose every save is refused (a full disk, a storage service that gave up). */
+class RefusingCache implements SourcesCache {
+  value: CachedSources | undefined;
+  refusals = 0;
+  load(): CachedSources | undefined {
+    return this.value;
+  }
+  async save(): Promise<void> {
+    this.refusals++;
+    throw new Error('the disk is full');
   }
 }
 
@@ -179,5 +192,88 @@ describe('SourceService', () => {
     assert.equal(service.list().length, 0);
     assert.equal(service.state.kind, 'empty');
     assert.equal(cache.value, undefined);
+  });
+
+  describe('when the cache cannot be written (a local failure never rewrites the server\'s outcome)', () => {
+    let refusing: RefusingCache;
+    let local: SourceService;
+    let reported: { context: string; error: unknown }[];
+
+    beforeEach(async () => {
+      refusing = new RefusingCache();
+      reported = [];
+      local = new SourceService(refusing, (context, error) => reported.push({ context, error }));
+      await local.attach(client);
+    });
+
+    afterEach(() => local.dispose());
+
+    it('open resolves with the id the server gave, and the source is on the server once', async () => {
+      const failures: unknown[] = [];
+      local.onDidFailToSave((err) => failures.push(err));
+      const id = await local.open('refused-cache.example');
+      await waitFor(() => refusing.refusals > 1, 'the save after the open to be attempted');
+      assert.ok(reported.some((r) => r.context === 'cache'), 'each refused save is reported through onError');
+      assert.equal(local.get(id)?.info.name, 'refused-cache.example');
+      const other = await pool.connected('demo', 'demo');
+      assert.deepEqual(
+        (await other.listGameSources()).filter((s) => s.name === 'refused-cache.example').map((s) => s.id),
+        [id],
+      );
+      // attach() already failed to save: the run of failures was told once, at its start.
+      assert.equal(failures.length, 0, 'a run of failures is told once, not at every save');
+    });
+
+    it('tells the first failure of a run through onDidFailToSave, and again after a save worked', async () => {
+      const cache = new MemoryCache();
+      let refuse = true;
+      const flaky: SourcesCache = { load: () => cache.load(), save: (v) => (refuse ? Promise.reject(new Error('the disk is full')) : cache.save(v)) };
+      const failures: unknown[] = [];
+      const svc = new SourceService(flaky);
+      svc.onDidFailToSave((err) => failures.push(err));
+      try {
+        await svc.attach(client);
+        await waitFor(() => failures.length === 1, 'the first failure to be told');
+        await svc.open('flaky-1.example');
+        await svc.refresh();
+        assert.equal(failures.length, 1, 'later failures of the same run are not told again');
+        refuse = false;
+        await svc.open('flaky-2.example');
+        await waitFor(() => cache.value?.sources.some((s) => s.name === 'flaky-2.example') === true, 'the save to work again');
+        assert.ok(cache.value?.sources.some((s) => s.name === 'flaky-1.example'), 'what failed to save before is saved now');
+        refuse = true;
+        await svc.open('flaky-3.example');
+        await waitFor(() => failures.length === 2, 'a new run of failures to be told');
+      } finally {
+        svc.dispose();
+      }
+    });
+
+    it('a reporter that throws (a failing logger) does not turn an open into a failure', async () => {
+      const svc = new SourceService(refusing, () => {
+        throw new Error('the log is gone');
+      });
+      try {
+        await svc.attach(client);
+        const id = await svc.open('logger-fails.example');
+        assert.equal(svc.get(id)?.info.name, 'logger-fails.example');
+      } finally {
+        svc.dispose();
+      }
+    });
+
+    it('close reports the source closed, not failed', async () => {
+      const id = local.list()[0].info.id;
+      const refusalsBefore = refusing.refusals;
+      const result = await local.close([id]);
+      await waitFor(() => refusing.refusals > refusalsBefore, 'the save after the close to be attempted');
+      assert.deepEqual(result, { closed: [id], failed: [] });
+    });
+
+    it('clear (sign-out) forgets the list even when the cache cannot be cleared', async () => {
+      await local.clear();
+      assert.equal(local.list().length, 0);
+      assert.equal(local.state.kind, 'empty');
+    });
   });
 });

@@ -1,13 +1,32 @@
 // Typed reader of the `instamrkt.*` settings: one getter per setting, with the
 // documented defaults and bounds applied, so no other module reads raw config.
+// It is also the one place that says whether a connection setting is usable,
+// with the protocol's own checks, so what is reported and what the connection
+// refuses can never disagree.
 import vscode = require('vscode');
-import { Settings } from './ids';
-import type { Endpoints } from './sources/session';
+import { Settings } from '../ids';
+// Not the protocol index: it would load the client (and ws) at activation.
+import { errorMessage } from '../protocol/errors';
+import { checkRestUrl, checkWebSocketUrl } from '../protocol/handshake';
+import type { Endpoints } from '../sources/session';
 
 export type CloseConfirmation = 'modal' | 'typeName';
 
 export const DEFAULT_SERVER_URL = 'wss://instamrkt.com:9999';
 export const DEFAULT_REST_URL = 'https://instamrkt.com';
+
+/** A setting whose value would be refused, and why (fit to show a user). */
+export interface SettingProblem {
+  /** The full id, e.g. `instamrkt.serverUrl`: what Open Settings searches for. */
+  readonly setting: string;
+  readonly reason: string;
+}
+
+/** The URL settings and the check each must pass. */
+const URL_CHECKS = [
+  [Settings.serverUrl, checkWebSocketUrl],
+  [Settings.restUrl, checkRestUrl],
+] as const;
 
 function clamp(value: number, min: number, max: number, fallback: number): number {
   return Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
@@ -49,6 +68,26 @@ export class Config {
   /** Where and how to connect, as configured. */
   get endpoints(): Endpoints {
     return { serverUrl: this.serverUrl, restUrl: this.restUrl, requestTimeoutMs: this.requestTimeoutMs, keepAliveMs: this.keepAliveMs };
+  }
+
+  /**
+   * The connection settings that would be refused (invalid, or plain ws:// /
+   * http:// to a host that is not this machine), optionally only those a
+   * settings change touched.
+   */
+  problems(e?: vscode.ConfigurationChangeEvent): SettingProblem[] {
+    const values: Record<(typeof URL_CHECKS)[number][0], string> = { serverUrl: this.serverUrl, restUrl: this.restUrl };
+    const found: SettingProblem[] = [];
+    for (const [key, check] of URL_CHECKS) {
+      const setting = `${Settings.section}.${key}`;
+      if (e && !e.affectsConfiguration(setting)) continue;
+      try {
+        check(values[key]);
+      } catch (err) {
+        found.push({ setting, reason: errorMessage(err) });
+      }
+    }
+    return found;
   }
 
   /** True when the change touches a setting that needs a new connection. */

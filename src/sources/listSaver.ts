@@ -1,0 +1,79 @@
+// Saves the source list (ids and names) for offline use, only when it changed.
+// A failed save is reported, never thrown: it happens after the server has
+// done what was asked, and must not be mistaken for that operation failing.
+import { Emitter, type Event } from '../protocol/events';
+
+/** What is persisted between sessions: ids and names only, never descriptions of games or anything secret. */
+export interface CachedSources {
+  savedAt: number;
+  sources: { id: string; name: string }[];
+}
+
+export interface SourcesCache {
+  load(): CachedSources | undefined;
+  save(value: CachedSources | undefined): Promise<void>;
+}
+
+export class ListSaver {
+  /** What the cache last received, so an unchanged list is not written again. */
+  #signature: string | undefined;
+  /** True from a failed save until the next one works, so a run of failures is told once. */
+  #failing = false;
+  readonly #failed = new Emitter<unknown>();
+  /** The first failure of a run of them (each one also goes to `report`). */
+  readonly onDidFail: Event<unknown> = this.#failed.event;
+
+  readonly #cache: SourcesCache | undefined;
+  readonly #report: (error: unknown) => void;
+  readonly #now: () => number;
+
+  constructor(cache: SourcesCache | undefined, report: (error: unknown) => void, now: () => number) {
+    this.#cache = cache;
+    this.#report = report;
+    this.#now = now;
+  }
+
+  load(): CachedSources | undefined {
+    return this.#cache?.load();
+  }
+
+  /** Writes the list unless it is what was last written. Never rejects. */
+  async save(list: readonly { id: string; name: string }[]): Promise<void> {
+    const signature = list.map((e) => `${e.id}\u0000${e.name}`).join('\u0001');
+    if (signature === this.#signature) return;
+    this.#signature = signature;
+    const saved = await this.#write({ savedAt: this.#now(), sources: list.map((e) => ({ id: e.id, name: e.name })) });
+    // Not written: the next change must try again, not take it as done.
+    if (!saved && this.#signature === signature) this.#signature = undefined;
+  }
+
+  /** Forgets the saved list. Never rejects. */
+  async clear(): Promise<void> {
+    this.#signature = undefined;
+    await this.#write(undefined);
+  }
+
+  dispose(): void {
+    this.#failed.dispose();
+  }
+
+  async #write(value: CachedSources | undefined): Promise<boolean> {
+    if (!this.#cache) return true;
+    try {
+      await this.#cache.save(value);
+      this.#failing = false;
+      return true;
+    } catch (err) {
+      try {
+        this.#report(err);
+      } catch {
+        // The reporter (a logger) failed too; the caller's outcome stands.
+      }
+      if (!this.#failing) {
+        this.#failing = true;
+        this.#failed.fire(err);
+      }
+      return false;
+    }
+  }
+}

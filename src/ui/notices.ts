@@ -1,0 +1,85 @@
+// What the user is told when something fails, each message with its next
+// step: Open Settings for a bad setting, Start Local Emulator when the
+// emulator stopped, Sign In when a sign-in was refused, Show Log otherwise.
+// A local failure (the cache) is told apart from the operation's outcome.
+import vscode = require('vscode');
+import type { Config, SettingProblem } from '../host/config';
+import type { NextStep, Notice, Notifier } from '../host/notifier';
+import { Commands } from '../ids';
+import { AuthenticationError, InstamrktError, errorMessage } from '../protocol/errors';
+import type { SourceService } from '../sources/sourceService';
+
+const step = (label: string, command: string, ...args: unknown[]): NextStep => ({ label, command, args });
+
+export const NextSteps = {
+  openSettings: (setting: string) => step(vscode.l10n.t('Open Settings'), 'workbench.action.openSettings', setting),
+  startEmulator: () => step(vscode.l10n.t('Start Local Emulator'), Commands.startEmulator),
+  signIn: () => step(vscode.l10n.t('Sign In'), Commands.signIn),
+  showLog: () => step(vscode.l10n.t('Show Log'), Commands.showLog),
+};
+
+export function settingNotice(problem: SettingProblem, emulatorInUse: boolean): Notice {
+  const message = vscode.l10n.t('The setting {0} cannot be used: {1}', problem.setting, problem.reason);
+  const note = emulatorInUse ? ` ${vscode.l10n.t('The local emulator is in use now; the setting applies when it stops.')}` : '';
+  return { severity: 'error', message: message + note, steps: [NextSteps.openSettings(problem.setting)] };
+}
+
+export function errorNotice(err: unknown): Notice {
+  const steps = err instanceof AuthenticationError ? [NextSteps.signIn(), NextSteps.showLog()] : [NextSteps.showLog()];
+  return { severity: 'error', message: errorMessage(err), steps };
+}
+
+export function emulatorExitedNotice(): Notice {
+  return {
+    severity: 'error',
+    message: vscode.l10n.t('The local Instamrkt emulator stopped unexpectedly.'),
+    steps: [NextSteps.startEmulator(), NextSteps.showLog()],
+  };
+}
+
+/** Reports failures, telling a refused connection setting (Open Settings) from everything else. */
+export class FailureReporter {
+  readonly #notifier: Notifier;
+  readonly #config: Config;
+  readonly #emulatorInUse: () => boolean;
+
+  constructor(notifier: Notifier, config: Config, emulatorInUse: () => boolean) {
+    this.#notifier = notifier;
+    this.#config = config;
+    this.#emulatorInUse = emulatorInUse;
+  }
+
+  /** Shows every bad connection setting (or only those the change touched); returns them. */
+  settings(change?: vscode.ConfigurationChangeEvent): readonly SettingProblem[] {
+    const problems = this.#config.problems(change);
+    for (const p of problems) this.#notifier.show(settingNotice(p, this.#emulatorInUse()));
+    return problems;
+  }
+
+  /**
+   * Shows a failure with its next step. A connection refused because of a bad
+   * setting is shown as that setting's problem, unless it was just reported.
+   */
+  failure(err: unknown, options: { settingsReported?: boolean } = {}): void {
+    const refusedUrl = err instanceof InstamrktError && (err.code === 'insecure-url' || err.code === 'invalid-argument');
+    if (refusedUrl && this.#config.problems().length > 0) {
+      if (!options.settingsReported) this.settings();
+      return;
+    }
+    this.#notifier.show(errorNotice(err));
+  }
+}
+
+/**
+ * Warns once per run of failures that the list could not be saved for offline
+ * use. What the server did stands: this is never an operation's failure.
+ */
+export function warnWhenCacheFails(service: SourceService, notifier: Notifier): { dispose(): void } {
+  return service.onDidFailToSave((err) =>
+    notifier.show({
+      severity: 'warning',
+      message: vscode.l10n.t('The list of game sources could not be saved for offline use ({0}). What the server did is not affected.', errorMessage(err)),
+      steps: [NextSteps.showLog()],
+    }),
+  );
+}
