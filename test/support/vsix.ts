@@ -52,8 +52,8 @@ export async function packageVsix(outFile: string, extensionDir: string): Promis
 
 /** The VSIX budget of issue 4. KB as vsce counts them (1,024 bytes), so its own report agrees. */
 export const VSIX_BUDGET_BYTES = 150 * 1024;
-/** The budget of issue 4 for the bundle the extension host loads at activation. */
-export const EXTENSION_JS_BUDGET_BYTES = 100 * 1024;
+/** The bundle the extension host loads at activation: issue 4 set 100 KB; issue 10 (TLS, proxies, the connection test) allows 120 KB. */
+export const EXTENSION_JS_BUDGET_BYTES = 120 * 1024;
 
 /** "66,093 bytes (64.5 KB)" */
 export function describeSize(bytes: number): string {
