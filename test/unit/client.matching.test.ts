@@ -129,5 +129,58 @@ describe('InstamrktClient request matching (scripted server)', () => {
       await assert.rejects(games, (e: unknown) => e instanceof ProtocolError && e.res === 345);
       assert.equal(client.pendingCount, 0);
     });
+
+    it('reports and drops a malformed reply that carries another id; the waiting request gets its own reply', async () => {
+      const client = await connected();
+      const errors: ProtocolError[] = [];
+      client.onProtocolError((e) => errors.push(e));
+      const games = client.listGamesForSource('A');
+      await arrived(1);
+      send(socket(), 345, { source_id: 'B', games: 'not a list' });
+      send(socket(), 345, { source_id: 'A', games: [] });
+      assert.deepEqual(await games, []);
+      assert.deepEqual(errors.map((e) => e.res), [345]);
+      assert.ok(clients.logLines.some((l) => l.startsWith('warn') && l.includes('345')), 'the dropped frame is logged');
+    });
+
+    it('rejects, of two requests of one code, only the one whose id the malformed reply carries', async () => {
+      const client = await connected();
+      const a = client.listGamesForSource('A');
+      const b = client.listGamesForSource('B');
+      await arrived(2);
+      send(socket(), 345, { source_id: 'B', games: [{ game_id: 'g', status: 42 }] });
+      await assert.rejects(b, (e: unknown) => e instanceof ProtocolError && /games\[0\]\.status/.test(e.message));
+      assert.equal(client.pendingCount, 1);
+      send(socket(), 345, { source_id: 'A', games: [] });
+      assert.deepEqual(await a, []);
+    });
+
+    it('drops a malformed reply without the id that the waiting request expects echoed', async () => {
+      const client = await connected();
+      const reported = nextEvent(client.onProtocolError, () => true, 'the malformed frame to be reported');
+      const games = client.listGamesForSource('A');
+      await arrived(1);
+      send(socket(), 345, { games: [] });
+      assert.equal((await reported).res, 345);
+      assert.equal(client.pendingCount, 1);
+      send(socket(), 345, { source_id: 'A', games: [] });
+      assert.deepEqual(await games, []);
+    });
+
+    it('drops a malformed reply whose code only a newer request without an echoed id expects, when an older one of that code waits', async () => {
+      const client = await connected();
+      const errors: ProtocolError[] = [];
+      client.onProtocolError((e) => errors.push(e));
+      // Two requests expecting 341: the older echoes a game id, the newer (sent raw) echoes none.
+      const older = client.closeGame('G');
+      const newer = client.request('close_game', { game_id: 'H' }, ['game_closed']);
+      await arrived(2);
+      send(socket(), 341, { game_id: { not: 'an id' } });
+      send(socket(), 341, { game_id: 'G' });
+      send(socket(), 341, { game_id: 'H' });
+      await older;
+      assert.equal((await newer).body.game_id, 'H');
+      assert.deepEqual(errors.map((e) => e.res), [341]);
+    });
   });
 });
