@@ -1,17 +1,16 @@
 // InstamrktClient: the protocol layer's one client of the Instamrkt
-// WebSocket, a thin facade. The connection (socket, handshake, logon, code
-// table, keep-alive, reconnect) is in connection.ts, which request a frame
-// answers in requestQueue.ts; this file holds the typed calls and checks
-// their arguments before anything is sent. No UI, no `vscode`.
-import { CodeTable, OpName, ResName } from './codes';
+// WebSocket: the typed calls, each checking its arguments before anything is
+// sent, on top of the Connection (connection.ts: socket, handshake, logon,
+// code table, keep-alive, reconnect, state). Which request a frame answers is
+// decided in requestQueue.ts. No UI, no `vscode`.
+import type { OpName, ResName } from './codes';
 import { DisposedError, InvalidArgumentError } from './errors';
-import { ActiveGame, MessageOf, ResponseBodies, ServerMessage, SourceInfo, UpcomingGame } from './messages';
-import { Disposable, Event } from './events';
+import type { ActiveGame, MessageOf, ResponseBodies, SourceInfo, UpcomingGame } from './messages';
+import type { Disposable } from './events';
 import { characterCount, MAX_DESCRIPTION_LENGTH } from './limits';
-import { ClientOptions, ConnectionState, resolveOptions, StateChangeEvent } from './clientOptions';
+import { ClientOptions, resolveOptions } from './clientOptions';
 import { Connection } from './connection';
 import type { EchoIds } from './requestQueue';
-import type { ProtocolError } from './errors';
 
 export type { ClientOptions, ConnectionState, Credentials, Logger, StateChangeEvent } from './clientOptions';
 export { DEFAULT_KEEP_ALIVE_MS, DEFAULT_MAX_PAYLOAD, DEFAULT_REQUEST_TIMEOUT_MS } from './clientOptions';
@@ -22,88 +21,17 @@ export function nonEmptyId(value: unknown, what: string): string {
   return value;
 }
 
-export class InstamrktClient implements Disposable {
-  readonly #connection: Connection;
-
-  /** Connection state changes, published from one place. */
-  readonly onDidChangeState: Event<StateChangeEvent>;
-  /** Unsolicited messages (broadcasts), and replies that match no pending request. */
-  readonly onEvent: Event<ServerMessage>;
-  /** Frames that could not be decoded; the connection is kept. */
-  readonly onProtocolError: Event<ProtocolError>;
-  /** Fired after a lost connection is re-established: lists should be re-read. */
-  readonly onDidReconnect: Event<void>;
-  /** A ping round trip was measured (keep-alive or ping()); the value is `latencyMs`. */
-  readonly onDidMeasureLatency: Event<number>;
-
+/**
+ * The client: a Connection (state, lifecycle, events) plus the typed calls,
+ * which check their arguments at once and send nothing when they are wrong.
+ */
+export class InstamrktClient extends Connection implements Disposable {
   /**
    * Throws InsecureUrlError for ws:// to a host other than loopback, and
    * InvalidArgumentError for bad options; it does not connect.
    */
   constructor(options: ClientOptions) {
-    this.#connection = new Connection(resolveOptions(options));
-    this.onDidChangeState = this.#connection.onDidChangeState;
-    this.onEvent = this.#connection.onEvent;
-    this.onProtocolError = this.#connection.onProtocolError;
-    this.onDidReconnect = this.#connection.onDidReconnect;
-    this.onDidMeasureLatency = this.#connection.onDidMeasureLatency;
-  }
-
-  // ---- State ----
-
-  get state(): ConnectionState {
-    return this.#connection.state;
-  }
-
-  /** This connection's code table: the documented codes until its get_opcodes answers, and while disconnected. */
-  get codes(): CodeTable {
-    return this.#connection.codes;
-  }
-
-  /** Round trip of the last keep-alive or ping(), in ms. */
-  get latencyMs(): number | undefined {
-    return this.#connection.latencyMs;
-  }
-
-  /** When the next automatic connection attempt is due (epoch ms), if one is scheduled. */
-  get nextRetryAt(): number | undefined {
-    return this.#connection.nextRetryAt;
-  }
-
-  /** The error that last cost the connection (or stopped an attempt); cleared on connecting. */
-  get lastError(): Error | undefined {
-    return this.#connection.lastError;
-  }
-
-  /** Requests sent and not yet answered. */
-  get pendingCount(): number {
-    return this.#connection.pendingCount;
-  }
-
-  get isDisposed(): boolean {
-    return this.#connection.isDisposed;
-  }
-
-  // ---- Lifecycle ----
-
-  /**
-   * Connects, logs on and fetches the code table; resolves once connected.
-   * Rejects with the attempt's error (AuthenticationError for refused
-   * credentials or a refused logon). After a failure that is not an
-   * authentication one, a retry is scheduled when reconnection is on.
-   */
-  connect(): Promise<void> {
-    return this.#connection.connect();
-  }
-
-  /** Closes the connection and stops reconnecting. Pending requests fail with ConnectionLostError. */
-  disconnect(): void {
-    this.#connection.disconnect();
-  }
-
-  /** Ends everything: pending requests fail with DisposedError, timers are cleared, the socket closed. */
-  dispose(): void {
-    this.#connection.dispose();
+    super(resolveOptions(options));
   }
 
   // ---- Requests ----
@@ -117,9 +45,9 @@ export class InstamrktClient implements Disposable {
    * unless connected. Never re-sent.
    */
   request<K extends ResName>(opName: OpName, params: Record<string, unknown>, expected: readonly K[], echo: EchoIds = {}): Promise<MessageOf<K>> {
-    if (this.#connection.isDisposed) throw new DisposedError();
+    if (this.isDisposed) throw new DisposedError();
     if (expected.length === 0) throw new InvalidArgumentError('A request must expect at least one response code.');
-    return this.#connection.send(opName, params, expected, echo);
+    return this.send(opName, params, expected, echo);
   }
 
   // ---- Typed calls ----
@@ -128,7 +56,7 @@ export class InstamrktClient implements Disposable {
   ping(): Promise<number> {
     this.checkUsable();
     const started = performance.now();
-    return this.request('ping', {}, ['pong']).then(() => this.#connection.recordLatency(performance.now() - started));
+    return this.request('ping', {}, ['pong']).then(() => this.recordLatency(performance.now() - started));
   }
 
   getOpcodes(): Promise<ResponseBodies['opcodes']> {
@@ -186,6 +114,6 @@ export class InstamrktClient implements Disposable {
 
   /** Throws DisposedError once the client is disposed. */
   protected checkUsable(): void {
-    if (this.#connection.isDisposed) throw new DisposedError();
+    if (this.isDisposed) throw new DisposedError();
   }
 }

@@ -1,9 +1,8 @@
 // The connection state machine: at most one socket (a RequestChannel) at a
-// time, opened with the handshake URL, logged on, with its own code table;
-// keep-alive pings; reconnection with backoff; and the one place the
-// connection state changes. A socket that can no longer be trusted (a request
-// timed out, the server is closing it) is dropped in the same step as the
-// state change, so state, errors and calls agree at every instant.
+// time, logged on, with its own code table; keep-alive; reconnection with
+// backoff; the one place the state changes. A socket that can no longer be
+// trusted (a request timed out, the server is closing it) is dropped in the
+// same step as the state change: state, errors and calls always agree.
 import { CodeTable, OpName, ResName } from './codes';
 import { AuthenticationError, ConnectionLostError, DisposedError, errorMessage, formatDuration, InvalidArgumentError, NotConnectedError, ProtocolError } from './errors';
 import { buildHandshakeUrl, redactHandshakeUrl } from './handshake';
@@ -50,10 +49,15 @@ export class Connection {
   readonly #protocolErrorEmitter = new Emitter<ProtocolError>(this.#onListenerError);
   readonly #reconnectEmitter = new Emitter<void>(this.#onListenerError);
   readonly #latencyEmitter = new Emitter<number>(this.#onListenerError);
+  /** Connection state changes, published from one place (#setState). */
   readonly onDidChangeState: Event<StateChangeEvent> = this.#stateEmitter.event;
+  /** Unsolicited messages (broadcasts): frames that answer no pending request. */
   readonly onEvent: Event<ServerMessage> = this.#eventEmitter.event;
+  /** Frames that could not be decoded (the connection is kept), and a broken framing (it is not). */
   readonly onProtocolError: Event<ProtocolError> = this.#protocolErrorEmitter.event;
+  /** Fired after a lost connection is re-established: lists should be re-read. */
   readonly onDidReconnect: Event<void> = this.#reconnectEmitter.event;
+  /** A ping round trip was measured (keep-alive or ping()); the value is `latencyMs`. */
   readonly onDidMeasureLatency: Event<number> = this.#latencyEmitter.event;
 
   constructor(options: ResolvedOptions) {
@@ -61,30 +65,27 @@ export class Connection {
     this.#keepAlive = new KeepAlive(options.keepAliveMs, () => this.send('ping', {}, ['pong'], {}), (ms) => this.recordLatency(ms));
   }
 
-  get state(): ConnectionState {
-    return this.#state;
-  }
-  get codes(): CodeTable {
-    return this.#channel?.codes ?? CodeTable.documented;
-  }
-  get latencyMs(): number | undefined {
-    return this.#latencyMs;
-  }
-  get nextRetryAt(): number | undefined {
-    return this.#nextRetryAt;
-  }
-  get lastError(): Error | undefined {
-    return this.#lastError;
-  }
-  get pendingCount(): number {
-    return this.#channel?.pendingCount ?? 0;
-  }
-  get isDisposed(): boolean {
-    return this.#disposed;
-  }
+  get state(): ConnectionState { return this.#state; }
+  /** This connection's code table: the documented codes until its get_opcodes answers, and while disconnected. */
+  get codes(): CodeTable { return this.#channel?.codes ?? CodeTable.documented; }
+  /** Round trip of the last keep-alive or ping(), in ms. */
+  get latencyMs(): number | undefined { return this.#latencyMs; }
+  /** When the next automatic connection attempt is due (epoch ms), if one is scheduled. */
+  get nextRetryAt(): number | undefined { return this.#nextRetryAt; }
+  /** The error that last cost the connection (or stopped an attempt); cleared on connecting. */
+  get lastError(): Error | undefined { return this.#lastError; }
+  /** Requests sent and not yet answered. */
+  get pendingCount(): number { return this.#channel?.pendingCount ?? 0; }
+  get isDisposed(): boolean { return this.#disposed; }
 
   // ---- Lifecycle ----
 
+  /**
+   * Connects, logs on and reads the code table; resolves once connected.
+   * Rejects with the attempt's error (AuthenticationError for refused
+   * credentials or a refused logon: never retried on a timer). After any
+   * other failure a retry is scheduled when reconnection is on.
+   */
   connect(): Promise<void> {
     if (this.#disposed) return Promise.reject(new DisposedError());
     this.#stopped = false;
@@ -94,6 +95,7 @@ export class Connection {
     return this.#startAttempt();
   }
 
+  /** Closes the connection and stops reconnecting. Pending requests fail with ConnectionLostError. */
   disconnect(): void {
     if (this.#disposed) return;
     this.#stopped = true;
@@ -102,6 +104,7 @@ export class Connection {
     this.#setState('disconnected');
   }
 
+  /** Ends everything: pending requests fail with DisposedError, timers are cleared, the socket closed. */
   dispose(): void {
     if (this.#disposed) return;
     this.#stopped = true;
@@ -151,7 +154,7 @@ export class Connection {
     const log = this.#log.bind(this);
     await logOn(channel, log);
     if (this.#opts.fetchOpcodes) await readCodeTable(channel, log);
-    else this.#log('info', "Using the documented codes (reading the server's table is turned off).");
+    else this.#log('info', 'Using the documented codes (fetchOpcodes is off).');
     if (stale()) throw cancelled();
 
     this.#failures = 0;
@@ -266,7 +269,7 @@ export class Connection {
   // ---- Requests ----
 
   /** Sends on the current connection; rejects with NotConnectedError unless connected. */
-  send<K extends ResName>(opName: OpName, params: Record<string, unknown>, expected: readonly K[], echo: EchoIds): Promise<MessageOf<K>> {
+  protected send<K extends ResName>(opName: OpName, params: Record<string, unknown>, expected: readonly K[], echo: EchoIds): Promise<MessageOf<K>> {
     const channel = this.#channel;
     if (this.#state !== 'connected' || !channel) return Promise.reject(new NotConnectedError());
     if (!channel.isOpen) {
@@ -279,7 +282,7 @@ export class Connection {
 
   // ---- Reporting ----
 
-  recordLatency(ms: number): number {
+  protected recordLatency(ms: number): number {
     this.#latencyMs = ms;
     this.#latencyEmitter.fire(ms);
     return ms;

@@ -43,7 +43,7 @@ export async function readCodeTable(channel: RequestChannel, log: Log): Promise<
     const table = await channel.send('get_opcodes', {}, ['opcodes'], {});
     const merged = CodeTable.documented.withServerTable(table.body.opcodes, table.body.response_codes);
     if (merged === CodeTable.documented) {
-      log('warn', "Using the documented codes: the server's code table gives two names one code.");
+      log('warn', "Using the documented codes: the server's table gives two names one code.");
     } else {
       channel.codes = merged;
       log('info', "Using the server's code table.");

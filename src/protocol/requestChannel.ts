@@ -112,10 +112,10 @@ export class RequestChannel {
     if (this.#closed) return;
     const decoded = decodeFrame(data, isBinary, this.codes);
     const ids = decoded instanceof ProtocolError && decoded.res !== undefined ? idsOfRawFrame(data) : undefined;
+    if (!(decoded instanceof ProtocolError)) this.#hooks.log('trace', `← ${decoded.name ?? 'unknown'} (${decoded.res})`);
     const decision = this.#queue.match(decoded, ids);
     switch (decision.kind) {
       case 'resolve':
-        this.#hooks.log('trace', `← ${decision.message.name ?? 'unknown'} (${decision.message.res})`);
         this.#settled();
         decision.entry.ticket.resolve(decision.message);
         return;
@@ -125,7 +125,6 @@ export class RequestChannel {
         decision.entry.ticket.reject(decision.error);
         return;
       case 'event':
-        this.#hooks.log('trace', `← ${decision.message.name ?? 'unknown'} (${decision.message.res}), an event`);
         this.#hooks.onEvent(decision.message);
         return;
       case 'drop':
@@ -169,11 +168,10 @@ export class RequestChannel {
   }
 }
 
-/** The ids a frame the decoder refused carries, if its text is a JSON object at all. */
+/** The ids a frame the decoder refused carries, if it is JSON at all. (ws hands a client socket's frames over as one Buffer.) */
 function idsOfRawFrame(data: WebSocket.RawData): EchoIds {
   try {
-    const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
-    return rawEchoIds(JSON.parse(text));
+    return Buffer.isBuffer(data) ? rawEchoIds(JSON.parse(data.toString('utf8'))) : {};
   } catch {
     return {};
   }

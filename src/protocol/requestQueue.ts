@@ -94,20 +94,8 @@ export class RequestQueue<T> {
     return this.#inStep;
   }
 
-  /** Pending requests, oldest first (a copy). */
-  get pending(): readonly PendingRequest<T>[] {
-    return [...this.#entries];
-  }
-
   add(request: NewRequest<T>): PendingRequest<T> {
-    const entry: PendingRequest<T> = {
-      seq: ++this.#seq,
-      opName: request.opName,
-      expected: [...request.expected],
-      echo: { ...request.echo },
-      deadline: request.deadline,
-      ticket: request.ticket,
-    };
+    const entry: PendingRequest<T> = { ...request, seq: ++this.#seq, echo: request.echo ?? {} };
     this.#entries.push(entry);
     return entry;
   }
@@ -128,7 +116,7 @@ export class RequestQueue<T> {
    */
   match(frame: ServerMessage | ProtocolError, rawIds: EchoIds = {}): Decision<T> {
     if (!this.#inStep) {
-      const why = 'a request timed out on this connection, so a late reply could be taken for another request';
+      const why = 'a request timed out on this connection';
       return frame instanceof ProtocolError ? { kind: 'drop', error: frame, why } : { kind: 'event', message: frame };
     }
     if (frame instanceof ProtocolError) return this.#matchMalformed(frame, rawIds);
@@ -147,7 +135,7 @@ export class RequestQueue<T> {
 
   #matchMalformed(error: ProtocolError, rawIds: EchoIds): Decision<T> {
     const res = error.res;
-    if (res === undefined) return { kind: 'drop', error, why: 'it has no response code to match' };
+    if (res === undefined) return { kind: 'drop', error, why: 'it has no response code' };
     let oldest = true;
     for (let i = 0; i < this.#entries.length; i++) {
       const entry = this.#entries[i];
@@ -156,7 +144,7 @@ export class RequestQueue<T> {
       if (belongs) return { kind: 'reject', entry: this.#removeAt(i), error };
       oldest = false;
     }
-    return { kind: 'drop', error, why: oldest ? `no pending request expects code ${res}` : `it carries no id of a pending request expecting code ${res}` };
+    return { kind: 'drop', error, why: oldest ? `no pending request expects code ${res}` : `it carries no id of a pending request of code ${res}` };
   }
 
   /** Removes and returns every request whose deadline is at or before `now`, oldest first; if any, the queue is out of step. */

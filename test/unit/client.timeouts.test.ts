@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { DEFAULT_OPS, DEFAULT_RESPONSES } from '../../src/protocol/codes';
-import { ConnectionLostError, NotConnectedError, RequestTimeoutError } from '../../src/protocol/errors';
+import { ConnectionFailedError, ConnectionLostError, NotConnectedError, RequestTimeoutError } from '../../src/protocol/errors';
 import { ScriptedServer, send, startScriptedServer } from './support/scriptedServer';
 import { ScriptedClients } from './support/scriptedClients';
 import { waitFor } from './support/wait';
@@ -69,6 +69,24 @@ describe('InstamrktClient timeouts (scripted server)', () => {
       assert.equal(client.state, 'disconnected');
       assert.equal(client.pendingCount, 0);
       await waitFor(() => server.sockets.size === 0, 'the socket to be closed');
+    });
+  });
+
+  describe('a logon that times out', () => {
+    it('fails the attempt with ConnectionFailedError naming logon, closes that socket and retries on a new one', async () => {
+      server.logonRes = undefined; // never answered on the first connection
+      server.handler = (r, s) => {
+        if (r.op !== DEFAULT_OPS.logon || r.connection === 1) return false;
+        send(s, DEFAULT_RESPONSES.logon_success, { session_key: 'k' });
+        return true;
+      };
+      const client = clients.make({ requestTimeoutMs: 200, reconnect: { initialDelayMs: 10, maxDelayMs: 10 } });
+      const err = await client.connect().then(() => undefined, (e: unknown) => e);
+      assert.ok(err instanceof ConnectionFailedError, String(err));
+      assert.equal(err.message, 'The server did not answer logon within 200 ms while connecting.');
+      await waitFor(() => client.state === 'connected', 'the retry to connect');
+      assert.equal(server.accepted, 2);
+      await waitFor(() => server.connections.get(1)?.readyState === WebSocket.CLOSED, 'the first socket to be closed');
     });
   });
 

@@ -82,18 +82,21 @@ function run(actions: Action[]): void {
   const queue = new RequestQueue<number>();
   const settled = new Map<number, string>();
   const added: number[] = [];
+  /** The model's own record of what is pending: seq → deadline. */
+  const pending = new Map<number, number>();
   let inbox: Received[] = [];
   let now = 0;
 
   const settle = (seq: number, how: string): void => {
     assert.ok(!settled.has(seq), `request ${seq} settled twice: ${settled.get(seq)}, then ${how}`);
     settled.set(seq, how);
+    pending.delete(seq);
   };
 
   /** Feeds one frame; `owner` is the request the server meant it for, if any. */
   const feed = (raw: Body | string, owner: number | undefined, kind: string): void => {
     const { frame, ids } = decode(raw);
-    const ownerPending = owner !== undefined && queue.pending.some((e) => e.seq === owner);
+    const ownerPending = owner !== undefined && pending.has(owner);
     const inStep = queue.inStep;
     const d = queue.match(frame, ids);
     if (d.kind === 'resolve' || d.kind === 'reject') {
@@ -118,6 +121,7 @@ function run(actions: Action[]): void {
         const echo: EchoIds = template.echo ? { [template.echo]: id } : {};
         const entry = queue.add({ opName: template.op, expected: template.expected, echo, deadline: now + a.timeout, ticket: 0 });
         added.push(entry.seq);
+        pending.set(entry.seq, entry.deadline);
         inbox.push({ seq: entry.seq, template, id });
         break;
       }
@@ -137,7 +141,7 @@ function run(actions: Action[]): void {
         break;
       case 'tick': {
         now += a.dt;
-        const due = queue.pending.filter((e) => e.deadline <= now).map((e) => e.seq);
+        const due = [...pending].filter(([, deadline]) => deadline <= now).map(([seq]) => seq);
         const expired = queue.expire(now);
         assert.deepEqual(expired.map((e) => e.seq), due, 'exactly the requests due expire, oldest first');
         for (const e of expired) settle(e.seq, 'timeout');
@@ -151,6 +155,7 @@ function run(actions: Action[]): void {
     }
   }
   for (const e of queue.drain()) settle(e.seq, 'connection lost');
+  assert.equal(pending.size, 0, 'the queue drained every request the model holds pending');
   assert.deepEqual([...settled.keys()].sort((x, y) => x - y), added, 'every request settled exactly once');
 }
 

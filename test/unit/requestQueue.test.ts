@@ -35,7 +35,7 @@ describe('RequestQueue', () => {
     it('resolves the oldest request expecting the code, past older requests of other codes', () => {
       const q = queueOf({ op: 'list', expected: [621] }, { op: 'ping', expected: [1] });
       assert.equal(short(q.match(frame(1))), 'resolve ping');
-      assert.deepEqual(q.pending.map((e) => e.ticket), ['list']);
+      assert.deepEqual(q.drain().map((e) => e.ticket), ['list']);
     });
 
     it('resolves a request expecting several codes with any of them', () => {
@@ -119,7 +119,7 @@ describe('RequestQueue', () => {
       assert.equal(q.inStep, true);
       assert.deepEqual(q.expire(20).map((e) => e.ticket), ['a', 'c']);
       assert.equal(q.nextDeadline(), 30);
-      assert.deepEqual(q.pending.map((e) => e.ticket), ['b']);
+      assert.deepEqual(q.drain().map((e) => e.ticket), ['b']);
     });
 
     it('settles nothing once a request has expired: a late reply is an event, a malformed one is dropped', () => {
@@ -129,7 +129,7 @@ describe('RequestQueue', () => {
       assert.equal(short(q.match(frame(621, { sources: [] }))), 'event');
       assert.equal(short(q.match(frame(666, { text: 'late' }))), 'event');
       assert.equal(short(q.match(new ProtocolError('bad', { res: 621 }))), 'drop');
-      assert.deepEqual(q.pending.map((e) => e.ticket), ['b']);
+      assert.deepEqual(q.drain().map((e) => e.ticket), ['b']);
     });
   });
 
