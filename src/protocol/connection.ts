@@ -163,7 +163,8 @@ export class Connection {
     this.#everConnected = true;
     this.#lostSinceConnected = false;
     this.#setState('connected', { reconnected: reconnected || undefined });
-    this.#keepAlive.start();
+    // A listener may have disconnected already: keep-alive only runs while connected.
+    if (this.#state === 'connected') this.#keepAlive.start();
     if (reconnected) this.#reconnectEmitter.fire();
   }
 
