@@ -76,8 +76,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     serverUrl: options.serverUrl,
     credentials: options.credentials,
     reconnect,
-    logger: options.logger,
-  };
+  } as ResolvedOptions; // `logger` comes with the caller's options, or stays undefined
   const { requestTimeoutMs, keepAliveMs, maxPayload } = resolved;
   if (!(Number.isFinite(requestTimeoutMs) && requestTimeoutMs > 0)) throw new InvalidArgumentError('requestTimeoutMs must be a positive number.');
   if (!(Number.isFinite(keepAliveMs) && keepAliveMs >= 0)) throw new InvalidArgumentError('keepAliveMs must be 0 (off) or a positive number.');

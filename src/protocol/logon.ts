@@ -12,7 +12,7 @@ type Log = (level: keyof Logger, message: string) => void;
 /** A handshake request's failure as the attempt reports it: a timeout is the server not answering while connecting. */
 function handshakeFailure(opName: string, error: unknown): Error {
   if (error instanceof RequestTimeoutError) return new ConnectionFailedError(`The server did not answer ${opName} within ${formatDuration(error.timeoutMs)} while connecting.`, undefined, { cause: error });
-  return error instanceof Error ? error : new Error(String(error));
+  return error as Error; // a channel's request only ever rejects with an Error
 }
 
 const refused = (text: string | undefined): string => (text ? `The server refused the logon: ${text}` : 'The server refused the logon.');

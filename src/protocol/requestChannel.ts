@@ -76,7 +76,7 @@ export class RequestChannel {
 
   /** Sends one request; settles with its reply, a typed refusal, a timeout, or the channel's closing error. Never re-sent. */
   send<K extends ResName>(opName: OpName, params: Record<string, unknown>, expected: readonly K[], echo: EchoIds): Promise<MessageOf<K>> {
-    if (!this.isOpen) return Promise.reject(new ConnectionLostError('the connection closed'));
+    if (!this.isOpen) return Promise.reject(new ConnectionLostError());
     const codes = this.codes;
     return new Promise<MessageOf<K>>((resolve, reject) => {
       const entry = this.#queue.add({
