@@ -59,11 +59,18 @@ export class ConnectionFailedError extends InstamrktError {
   }
 }
 
+/** No reply in time. The connection it was sent on is closed, since a late reply could no longer be matched. */
 export class RequestTimeoutError extends InstamrktError {
   readonly code = 'timeout';
   constructor(readonly opName: string, readonly timeoutMs: number) {
-    super(`No reply to ${opName} within ${Math.round(timeoutMs / 1000)} s — outcome unknown.`);
+    super(`No reply to ${opName} within ${formatDuration(timeoutMs)} — outcome unknown.`);
   }
+}
+
+/** A duration as a person reads it: "400 ms" below a second, else seconds with at most one decimal ("1.5 s", "30 s"). */
+export function formatDuration(ms: number): string {
+  if (Math.round(ms) < 1000) return `${Math.round(ms)} ms`;
+  return `${Math.round(ms / 100) / 10} s`;
 }
 
 /** Wrong credentials, a refused handshake, or a failed logon. */
@@ -93,6 +100,15 @@ export class DisposedError extends InstamrktError {
 /** A caller's mistake (bad argument): thrown at once, never sent. */
 export class InvalidArgumentError extends InstamrktError {
   readonly code = 'invalid-argument';
+}
+
+/** An error's message with its `code` (ws and Node set one, e.g. ECONNREFUSED) when the message does not already say it. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as Error & { code?: unknown }).code;
+    return typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+  }
+  return String(error);
 }
 
 /** The text of anything thrown: an Error's message, or the value itself as a string. */

@@ -11,4 +11,6 @@ export type { BackoffOptions } from './backoff';
 export { RestClient, DEFAULT_REST_TIMEOUT_MS } from './rest';
 export type { LoginResult, RestOptions } from './rest';
 export * from './client';
+export { RequestQueue, rawEchoIds } from './requestQueue';
+export type { Decision, NewRequest, PendingRequest } from './requestQueue';
 export * from './hosting';

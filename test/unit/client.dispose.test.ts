@@ -1,5 +1,5 @@
-// dispose() leaves nothing behind: a process whose only client was disposed
-// exits on its own, long before any of the client's 30-second timers would fire.
+// dispose() (and disconnect()) leave nothing behind: a process whose only client
+// was disposed exits on its own, long before any of the client's 30-second timers would fire.
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
@@ -25,8 +25,14 @@ function runChild(mode: string): Promise<{ code: number | null; stdout: string; 
 }
 
 describe('InstamrktClient.dispose', () => {
-  for (const mode of ['pending', 'retrying', 'connecting']) {
-    it(`lets the process exit when disposed while ${mode === 'pending' ? 'a request is pending' : mode === 'retrying' ? 'a reconnect is scheduled' : 'a connection attempt is under way'}`, async () => {
+  const when: Record<string, string> = {
+    pending: 'disposed while a request is pending',
+    retrying: 'disposed while a reconnect is scheduled',
+    connecting: 'disposed while a connection attempt is under way',
+    'listener-disconnects': 'disconnected by a listener of the change to connected (no keep-alive left running)',
+  };
+  for (const mode of Object.keys(when)) {
+    it(`lets the process exit when ${when[mode]}`, async () => {
       const { code, stdout, stderr, ms } = await runChild(mode);
       assert.equal(code, 0, `child failed (${ms} ms): ${stderr}`);
       assert.equal(stdout.trim(), `done ${mode}`);

@@ -1,7 +1,7 @@
 // Run in a child process by client.dispose.test.ts. Connects a client with
-// the default (long) timers, disposes it in the state named by argv[2], closes
-// the emulator and returns: if the client left any timer or socket behind,
-// the process does not exit on its own and the parent notices.
+// the default (long) timers, disposes (or disconnects) it in the state named by
+// argv[2], closes the emulator and returns: if the client left any timer or
+// socket behind, the process does not exit on its own and the parent notices.
 import { startEmulator } from '../../../src/emulator/server';
 import { InstamrktClient } from '../../../src/protocol/client';
 import { DisposedError } from '../../../src/protocol/errors';
@@ -32,6 +32,14 @@ async function main(mode: string): Promise<void> {
     const attempt = client.connect();
     client.dispose();
     await attempt.catch(() => undefined);
+  } else if (mode === 'listener-disconnects') {
+    // Not disposed: a disconnect() made by a listener of 'connected' must leave nothing running either.
+    client.disconnect();
+    client.onDidChangeState((e) => {
+      if (e.state === 'connected') client.disconnect();
+    });
+    await client.connect();
+    if (client.state !== 'disconnected') throw new Error(`state ${client.state} after the listener disconnected`);
   } else {
     throw new Error(`unknown mode ${mode}`);
   }

@@ -27,15 +27,20 @@ export interface ScriptedServer {
   /** The HTTP headers of each handshake attempt, in order. */
   readonly handshakeHeaders: IncomingHttpHeaders[];
   handler: RequestHandler;
-  /** What logon answers: 100, 110 or 112 (or undefined to stay silent). */
+  /** What logon answers: 100, 110, 112 or 666 (or undefined to stay silent); 110 and 666 say "Session not valid". */
   logonRes: number | undefined;
   /** What get_opcodes does: answer with the documented table, with a custom one, or 666. */
   opcodes: 'documented' | 'error' | { opcodes: Record<string, unknown>; response_codes: Record<string, unknown> };
   /** Whether pings are answered. */
   answerPings: boolean;
-  /** HTTP status to refuse handshakes with, or undefined to accept them. */
-  refuseHandshake: number | undefined;
+  /**
+   * HTTP status to refuse handshakes with, or undefined to accept them; a
+   * function decides per attempt (1-based, refused ones included).
+   */
+  refuseHandshake: number | undefined | ((attempt: number) => number | undefined);
   readonly sockets: Set<WebSocket>;
+  /** The server side of every accepted connection by number (1-based), closed ones included. */
+  readonly connections: Map<number, WebSocket>;
   dropAll(): void;
   close(): Promise<void>;
 }
@@ -53,6 +58,7 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
   let connectionNo = 0;
   let attempts = 0;
   const sockets = new Set<WebSocket>();
+  const connections = new Map<number, WebSocket>();
   const state: ScriptedServer = {
     wsUrl: '',
     received: [],
@@ -69,6 +75,7 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
     answerPings: true,
     refuseHandshake: undefined,
     sockets,
+    connections,
     dropAll: () => {
       for (const s of sockets) s.terminate();
     },
@@ -85,7 +92,8 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
     verifyClient: (info, done) => {
       attempts++;
       state.handshakeHeaders.push(info.req.headers);
-      if (state.refuseHandshake !== undefined) done(false, state.refuseHandshake);
+      const refuse = typeof state.refuseHandshake === 'function' ? state.refuseHandshake(attempts) : state.refuseHandshake;
+      if (refuse !== undefined) done(false, refuse);
       else done(true);
     },
   });
@@ -98,6 +106,7 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
   wss.on('connection', (socket) => {
     const connection = ++connectionNo;
     sockets.add(socket);
+    connections.set(connection, socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
     socket.on('message', (data) => {
@@ -114,7 +123,8 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
       if (state.handler(request, socket)) return;
       switch (request.op) {
         case DEFAULT_OPS.logon:
-          if (state.logonRes !== undefined) send(socket, state.logonRes, state.logonRes === 110 ? { text: 'Session not valid' } : { session_key: 'server-side' });
+          if (state.logonRes === 110 || state.logonRes === 666) send(socket, state.logonRes, { text: 'Session not valid' });
+          else if (state.logonRes !== undefined) send(socket, state.logonRes, { session_key: 'server-side' });
           return;
         case DEFAULT_OPS.get_opcodes:
           if (state.opcodes === 'documented') send(socket, DEFAULT_RESPONSES.opcodes, { opcodes: DEFAULT_OPS, response_codes: DEFAULT_RESPONSES });

@@ -1,0 +1,83 @@
+// Opening one WebSocket to the server, and turning everything `ws` can say
+// about it into typed outcomes: why it did not open (refused credentials,
+// HTTP status, network error), and, once open, why it closed.
+import WebSocket from 'ws';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import { AuthenticationError, ConnectionFailedError, describeError, ProtocolError } from './errors';
+
+export interface SocketHandlers {
+  onFrame(data: WebSocket.RawData, isBinary: boolean): void;
+  /** The socket closed after it had opened; `why` is the first known cause. */
+  onClose(why: string): void;
+  /** The server broke the framing or sent an oversize frame; the socket is going down. */
+  onProtocolError(error: ProtocolError): void;
+}
+
+export interface SocketOptions {
+  maxPayload: number;
+  handshakeTimeoutMs: number;
+}
+
+/**
+ * Starts opening a socket. `opened` resolves on 'open' and rejects with the
+ * reason it did not open; `socket` is there at once, so a caller can abort.
+ */
+export function openSocket(url: URL, options: SocketOptions, handlers: SocketHandlers): { socket: WebSocket; opened: Promise<void> } {
+  const socket = new WebSocket(url, {
+    maxPayload: options.maxPayload,
+    handshakeTimeout: options.handshakeTimeoutMs,
+    // No redirects: the digest in the URL must not be replayed to another host.
+    followRedirects: false,
+    // No compression. PROTOCOL.md does not mention it and the emulator does not offer it, so it
+    // would be a path no test runs; a compressed stream that carries a session key alongside
+    // text other users chose is what CRIME-style attacks need; and ws itself advises enabling
+    // it only where really needed, for its CPU and memory cost. The bundle leaves its code out.
+    perMessageDeflate: false,
+  });
+  const opened = new Promise<void>((resolve, reject) => {
+    let settled = false;
+    // Before 'open': why the attempt failed. After: why the connection was lost (first cause wins).
+    let failure: Error | undefined;
+    let lostWhy: string | undefined;
+
+    socket.on('unexpected-response', (_req: ClientRequest, res: IncomingMessage) => {
+      const status = res.statusCode ?? 0;
+      res.resume();
+      failure ??=
+        status === 401 || status === 403
+          ? new AuthenticationError(`The server refused the connection (HTTP ${status}): the session key is wrong or has expired. Sign in again.`)
+          : new ConnectionFailedError(`The server answered the WebSocket handshake with HTTP ${status}.`, status);
+      socket.terminate();
+    });
+    socket.on('error', (error: Error) => {
+      const code = (error as Error & { code?: unknown }).code;
+      if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        handlers.onProtocolError(new ProtocolError(`The server sent a frame larger than ${options.maxPayload} bytes; closing the connection.`));
+        lostWhy ??= 'the server sent an oversize frame';
+      } else if (typeof code === 'string' && code.startsWith('WS_ERR_')) {
+        handlers.onProtocolError(new ProtocolError(`The server broke the WebSocket framing (${code}); closing the connection.`));
+        lostWhy ??= 'the server broke the WebSocket framing';
+      } else if (!settled) {
+        failure ??= new ConnectionFailedError(`Could not connect to ${url.host}: ${describeError(error)}`, undefined, { cause: error });
+      } else {
+        lostWhy ??= describeError(error);
+      }
+    });
+    socket.on('open', () => {
+      if (settled) return;
+      settled = true;
+      resolve();
+    });
+    socket.on('message', (data: WebSocket.RawData, isBinary: boolean) => handlers.onFrame(data, isBinary));
+    socket.on('close', (code: number, reason: Buffer) => {
+      if (!settled) {
+        // Never opened: the caller's attempt decides what comes next.
+        settled = true;
+        reject(failure ?? new ConnectionFailedError(`The connection to ${url.host} closed before it opened (code ${code}).`));
+        return;
+      }
+      handlers.onClose(lostWhy ?? `closed by the server (code ${code}${reason.length ? `: ${reason.toString('utf8').slice(0, 200)}` : ''})`);
+    });
+  });
+  return { socket, opened };
+}

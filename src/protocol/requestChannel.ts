@@ -1,0 +1,178 @@
+// One socket's requests and replies: sends requests, hands each frame from the
+// server to the pure RequestQueue to learn what it answers, and acts on that
+// decision. One timer, for the earliest deadline, however many requests are in
+// flight. A channel lives exactly as long as its socket: once closed it
+// ignores whatever that socket still delivers, so nothing late is ever matched.
+import WebSocket from 'ws';
+import { CodeTable, OpName, ResName } from './codes';
+import { ConnectionLostError, ProtocolError, RequestTimeoutError } from './errors';
+import { decodeFrame, encodeRequest, MessageOf, ServerMessage } from './messages';
+import { openSocket } from './openSocket';
+import { EchoIds, PendingRequest, rawEchoIds, RequestQueue } from './requestQueue';
+import type { Logger } from './clientOptions';
+
+interface Ticket {
+  resolve(message: ServerMessage): void;
+  reject(error: Error): void;
+}
+
+export interface ChannelHooks {
+  onEvent(message: ServerMessage): void;
+  /** `dropped` says why a malformed frame was charged to no request; undefined when it failed one. */
+  onProtocolError(error: ProtocolError, dropped?: string): void;
+  /** Requests passed their deadline; each is already rejected with RequestTimeoutError. */
+  onTimeout(channel: RequestChannel, expired: readonly PendingRequest<unknown>[]): void;
+  /** The socket closed after it had opened (not by close()). */
+  onClose(channel: RequestChannel, why: string): void;
+  log(level: keyof Logger, message: string): void;
+}
+
+export interface ChannelOptions {
+  maxPayload: number;
+  requestTimeoutMs: number;
+}
+
+export class RequestChannel {
+  /** This connection's code table: the documented one until its get_opcodes answers. */
+  codes: CodeTable = CodeTable.documented;
+  /** Resolves when the socket opens; rejects with the reason it did not. */
+  readonly opened: Promise<void>;
+  readonly #socket: WebSocket;
+  readonly #queue = new RequestQueue<Ticket>();
+  readonly #timeoutMs: number;
+  readonly #hooks: ChannelHooks;
+  #timer: NodeJS.Timeout | undefined;
+  #timerAt = Infinity;
+  #closed = false;
+
+  constructor(url: URL, options: ChannelOptions, hooks: ChannelHooks) {
+    this.#timeoutMs = options.requestTimeoutMs;
+    this.#hooks = hooks;
+    const { socket, opened } = openSocket(
+      url,
+      { maxPayload: options.maxPayload, handshakeTimeoutMs: options.requestTimeoutMs },
+      {
+        onFrame: (data, isBinary) => this.#onFrame(data, isBinary),
+        onClose: (why) => {
+          if (!this.#closed) hooks.onClose(this, why);
+        },
+        onProtocolError: (error) => {
+          if (!this.#closed) hooks.onProtocolError(error);
+        },
+      },
+    );
+    this.#socket = socket;
+    this.opened = opened;
+  }
+
+  /** Open and not closed: requests can be sent. */
+  get isOpen(): boolean {
+    return !this.#closed && this.#socket.readyState === WebSocket.OPEN;
+  }
+
+  get pendingCount(): number {
+    return this.#queue.size;
+  }
+
+  /** Sends one request; settles with its reply, a typed refusal, a timeout, or the channel's closing error. Never re-sent. */
+  send<K extends ResName>(opName: OpName, params: Record<string, unknown>, expected: readonly K[], echo: EchoIds): Promise<MessageOf<K>> {
+    if (!this.isOpen) return Promise.reject(new ConnectionLostError());
+    const codes = this.codes;
+    return new Promise<MessageOf<K>>((resolve, reject) => {
+      const entry = this.#queue.add({
+        opName,
+        expected: expected.map((name) => codes.res(name)),
+        echo,
+        deadline: performance.now() + this.#timeoutMs,
+        ticket: { resolve: resolve as (message: ServerMessage) => void, reject },
+      });
+      this.#arm(entry.deadline);
+      this.#hooks.log('trace', `→ ${opName}`);
+      this.#socket.send(encodeRequest(codes.op(opName), params), (error) => {
+        // A failed write means the socket is going down; its 'close' fails everything pending.
+        if (error) this.#hooks.log('debug', `Write of ${opName} failed: ${error.message}`);
+      });
+    });
+  }
+
+  /**
+   * Closes the socket (gracefully with `reason` when open, else at once) and
+   * fails every pending request with `error`. Idempotent.
+   */
+  close(error: Error, reason?: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#disarm();
+    if (reason !== undefined && this.#socket.readyState === WebSocket.OPEN) this.#socket.close(1000, reason);
+    else this.#socket.terminate();
+    for (const entry of this.#queue.drain()) entry.ticket.reject(error);
+  }
+
+  #onFrame(data: WebSocket.RawData, isBinary: boolean): void {
+    if (this.#closed) return;
+    const decoded = decodeFrame(data, isBinary, this.codes);
+    const ids = decoded instanceof ProtocolError && decoded.res !== undefined ? idsOfRawFrame(data) : undefined;
+    if (!(decoded instanceof ProtocolError)) this.#hooks.log('trace', `← ${decoded.name ?? 'unknown'} (${decoded.res})`);
+    const decision = this.#queue.match(decoded, ids);
+    switch (decision.kind) {
+      case 'resolve':
+        this.#settled();
+        decision.entry.ticket.resolve(decision.message);
+        return;
+      case 'reject':
+        if (decision.error instanceof ProtocolError) this.#hooks.onProtocolError(decision.error);
+        this.#settled();
+        decision.entry.ticket.reject(decision.error);
+        return;
+      case 'event':
+        this.#hooks.onEvent(decision.message);
+        return;
+      case 'drop':
+        this.#hooks.onProtocolError(decision.error, decision.why);
+        return;
+    }
+  }
+
+  // ---- The one timer: armed for the earliest deadline, rearmed lazily ----
+
+  #arm(deadline: number): void {
+    if (this.#timer !== undefined && this.#timerAt <= deadline) return;
+    this.#disarm();
+    this.#timerAt = deadline;
+    // Node may fire a timer a little before performance.now() reaches it; #onTimer then rearms.
+    this.#timer = setTimeout(() => this.#onTimer(), Math.max(1, Math.ceil(deadline - performance.now())));
+  }
+
+  #disarm(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+  }
+
+  /** No timer is left behind once nothing is pending. */
+  #settled(): void {
+    if (this.#queue.size === 0) this.#disarm();
+  }
+
+  #onTimer(): void {
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+    if (this.#closed) return;
+    const expired = this.#queue.expire(performance.now());
+    if (expired.length > 0) {
+      for (const entry of expired) entry.ticket.reject(new RequestTimeoutError(entry.opName, this.#timeoutMs));
+      this.#hooks.onTimeout(this, expired);
+    }
+    const next = this.#closed ? undefined : this.#queue.nextDeadline();
+    if (next !== undefined) this.#arm(next);
+  }
+}
+
+/** The ids a frame the decoder refused carries, if it is JSON at all. (ws hands a client socket's frames over as one Buffer.) */
+function idsOfRawFrame(data: WebSocket.RawData): EchoIds {
+  try {
+    return Buffer.isBuffer(data) ? rawEchoIds(JSON.parse(data.toString('utf8'))) : {};
+  } catch {
+    return {};
+  }
+}
