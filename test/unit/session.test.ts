@@ -160,6 +160,21 @@ describe('Session', () => {
     assert.notEqual(store.data.get(emulator.wsUrl)?.sessionKey, oldKey);
   });
 
+  it('renews a key the server refuses during an automatic reconnect, stores the new key and connects again', async () => {
+    // The session's clock stands still; only the server's moves past the key's lifetime, so
+    // nothing but the server's refusal (HTTP 401 on the reconnect's handshake) can trigger the renewal.
+    const s = makeSession(() => Date.now());
+    await s.signIn('demo', 'demo');
+    const oldKey = store.data.get(emulator.wsUrl)?.sessionKey;
+    clock += SESSION_KEY_LIFETIME_MS + 60_000;
+    const back = nextEvent(s.onDidConnect, () => true, 'the reconnection with a renewed key', 15_000);
+    emulator.dropConnections();
+    await back;
+    assert.equal(s.snapshot.status.kind, 'connected');
+    const newKey = store.data.get(emulator.wsUrl)?.sessionKey;
+    assert.ok(newKey && newKey !== oldKey, 'a fresh key was issued and stored');
+  });
+
   it('asks the user to sign in again when an expired key cannot be renewed', async () => {
     const login = await new RestClient(emulator.url).login('demo', 'demo');
     const s = makeSession();
