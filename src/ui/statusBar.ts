@@ -12,6 +12,9 @@ function clock(epochMs: number): string {
 export function describeStatus(s: SessionSnapshot): { text: string; label: string; error: boolean; warning: boolean } {
   const st = s.status;
   switch (st.kind) {
+    case 'starting':
+      // The stored sign-in is still being read: the same neutral item as before the first status.
+      return { text: '$(sync~spin) Instamrkt', label: vscode.l10n.t('Instamrkt: starting'), error: false, warning: false };
     case 'signedOut':
       return { text: `$(account) ${vscode.l10n.t('Instamrkt: signed out')}`, label: vscode.l10n.t('Instamrkt: signed out. Click to sign in.'), error: false, warning: false };
     case 'connecting':

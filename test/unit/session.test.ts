@@ -5,26 +5,10 @@ import * as assert from 'node:assert/strict';
 import { startEmulator } from '../../src/emulator/server';
 import { AuthenticationError } from '../../src/protocol/errors';
 import { RestClient } from '../../src/protocol/rest';
-import { Account, AccountStore, Session, SESSION_KEY_LIFETIME_MS } from '../../src/sources/session';
+import { Account, Session, SESSION_KEY_LIFETIME_MS } from '../../src/sources/session';
 import type { Emulator } from './support/emulatorClients';
+import { MemoryStore, quietLogger } from './support/sessionKit';
 import { nextEvent } from './support/wait';
-
-/** The AccountStore contract in memory (the real one, over SecretStorage, is tested inside VS Code). */
-class MemoryStore implements AccountStore {
-  readonly data = new Map<string, Account>();
-  async get(serverUrl: string): Promise<Account | undefined> {
-    const a = this.data.get(serverUrl);
-    return a && { ...a };
-  }
-  async set(serverUrl: string, account: Account): Promise<void> {
-    this.data.set(serverUrl, { ...account });
-  }
-  async delete(serverUrl: string): Promise<void> {
-    this.data.delete(serverUrl);
-  }
-}
-
-const quietLogger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, trace: () => undefined };
 
 describe('Session', () => {
   let emulator: Emulator;
@@ -158,6 +142,21 @@ describe('Session', () => {
     await frozen.connect();
     assert.equal(frozen.snapshot.status.kind, 'connected');
     assert.notEqual(store.data.get(emulator.wsUrl)?.sessionKey, oldKey);
+  });
+
+  it('renews a key the server refuses during an automatic reconnect, stores the new key and connects again', async () => {
+    // The session's clock stands still; only the server's moves past the key's lifetime, so
+    // nothing but the server's refusal (HTTP 401 on the reconnect's handshake) can trigger the renewal.
+    const s = makeSession(() => Date.now());
+    await s.signIn('demo', 'demo');
+    const oldKey = store.data.get(emulator.wsUrl)?.sessionKey;
+    clock += SESSION_KEY_LIFETIME_MS + 60_000;
+    // The refusal is not shown while the renewal runs: the first settled status is the outcome.
+    const outcome = nextEvent(s.onDidChange, (snap) => snap.status.kind === 'connected' || snap.status.kind === 'authFailed', 'the outcome of the reconnection', 15_000);
+    emulator.dropConnections();
+    assert.equal((await outcome).status.kind, 'connected');
+    const newKey = store.data.get(emulator.wsUrl)?.sessionKey;
+    assert.ok(newKey && newKey !== oldKey, 'a fresh key was issued and stored');
   });
 
   it('asks the user to sign in again when an expired key cannot be renewed', async () => {

@@ -1,0 +1,227 @@
+// The connection manager: one InstamrktClient for the current account, its
+// state as the UI needs it, and the one renewal a refused key may get. It
+// never decides who is signed in (the account manager does) nor publishes
+// the status (the session does, from this state and the account's).
+import type { ClientOptions, Credentials, InstamrktClient, Logger, StateChangeEvent } from '../protocol/client';
+import { AuthenticationError, ConnectionLostError, errorMessage } from '../protocol/errors';
+import { Emitter, type Event } from '../protocol/events';
+import type { ServerMessage } from '../protocol/messages';
+import type { Intent } from './lifecycle';
+import type { LinkState } from './status';
+
+export interface LinkEndpoints {
+  serverUrl: string;
+  requestTimeoutMs: number;
+  keepAliveMs: number;
+}
+
+/** What the connection asks of the account it connects for. */
+export interface LinkAccount {
+  /** Asked on every (re)connect. */
+  credentials(): Promise<Credentials | undefined>;
+  /** Whether a refused key may be renewed (a password is stored and no sign-in is being checked). */
+  canRenew(): boolean;
+  /** Renews the key; true when a new one is held. */
+  renew(): Promise<boolean>;
+}
+
+export interface LinkDeps {
+  /** Default: the protocol's InstamrktClient, loaded on first connect. */
+  client?: (options: ClientOptions) => InstamrktClient;
+  logger: Logger;
+  /** The client's automatic reconnection (default: its own backoff). */
+  reconnect?: ClientOptions['reconnect'];
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+const IDLE: LinkState = { kind: 'idle' };
+
+// The network stack (ws, http, https, tls, zlib) is loaded on first use, not at
+// activation: nothing needs it before the first connect. Kept once loaded, so
+// later connects start their attempt without yielding first.
+let loadedFactory: ((options: ClientOptions) => InstamrktClient) | undefined;
+async function loadClientFactory(): Promise<(options: ClientOptions) => InstamrktClient> {
+  const { InstamrktClient } = await import('../protocol/client.js');
+  loadedFactory ??= (options) => new InstamrktClient(options);
+  return loadedFactory;
+}
+
+export class ConnectionManager {
+  readonly #deps: LinkDeps;
+  #client: InstamrktClient | undefined;
+  #subscriptions: { dispose(): void }[] = [];
+  #state: LinkState = IDLE;
+  /** Explicit connect() calls waiting for the outcome of the attempt they started. */
+  #waiters: Waiter[] = [];
+  /** One renewal per refusal: set when a renewal starts, cleared by a connection or an explicit connect(). */
+  #renewed = false;
+  /** Changes with every explicit connect() or close(): a renewal that finishes under another token leaves the state alone. */
+  #token = 0;
+  /** connect() calls still loading the client's code. */
+  #preparing = 0;
+
+  readonly #changed = new Emitter<void>();
+  readonly #connected = new Emitter<InstamrktClient>();
+  readonly #lost = new Emitter<void>();
+  readonly #events = new Emitter<ServerMessage>();
+  /** The state changed because of the server or the network (not because of close()). */
+  readonly onDidChange: Event<void> = this.#changed.event;
+  readonly onDidConnect: Event<InstamrktClient> = this.#connected.event;
+  readonly onDidLose: Event<void> = this.#lost.event;
+  readonly onEvent: Event<ServerMessage> = this.#events.event;
+
+  constructor(deps: LinkDeps) {
+    this.#deps = deps;
+  }
+
+  get state(): LinkState {
+    return this.#state;
+  }
+
+  /** The live client, only while connected. */
+  get client(): InstamrktClient | undefined {
+    return this.#state.kind === 'connected' ? this.#client : undefined;
+  }
+
+  /**
+   * Connects (a client is made on first use) and resolves once connected;
+   * rejects with the attempt's final error: after one renewal for a refused
+   * key, or at once for a network failure (the client then retries by itself).
+   */
+  async connect(endpoints: LinkEndpoints, account: LinkAccount, intent: Intent): Promise<void> {
+    if (this.#state.kind === 'connected') return;
+    // Connecting from this instant (the caller publishes it), even while the client's code loads.
+    if (!this.#client) this.#state = { kind: 'connecting' };
+    this.#preparing++;
+    let make: (options: ClientOptions) => InstamrktClient;
+    try {
+      make = this.#deps.client ?? loadedFactory ?? (await loadClientFactory());
+      intent.check();
+    } catch (err) {
+      // Superseded before any client existed: nothing is connecting any more, unless another connect() is preparing.
+      if (--this.#preparing === 0 && !this.#client && this.#state.kind === 'connecting') this.#set(IDLE);
+      throw err;
+    }
+    this.#preparing--;
+    const client = this.#client ?? this.#open(make, endpoints, account);
+    this.#renewed = false;
+    this.#token++;
+    const outcome = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    // The outcome arrives as a state change (below), whichever attempt brings it.
+    client.connect().catch(() => undefined);
+    return outcome;
+  }
+
+  /** Closes the connection and forgets the client. Silent: the caller publishes the state it leads to. */
+  close(): void {
+    this.#token++;
+    const client = this.#client;
+    this.#client = undefined;
+    for (const s of this.#subscriptions) s.dispose();
+    this.#subscriptions = [];
+    this.#state = IDLE;
+    this.#settle(new ConnectionLostError('the connection was closed'));
+    if (client) {
+      client.dispose();
+      this.#lost.fire();
+    }
+  }
+
+  dispose(): void {
+    this.close();
+    this.#changed.dispose();
+    this.#connected.dispose();
+    this.#lost.dispose();
+    this.#events.dispose();
+  }
+
+  #open(make: (options: ClientOptions) => InstamrktClient, endpoints: LinkEndpoints, account: LinkAccount): InstamrktClient {
+    const client = make({
+      serverUrl: endpoints.serverUrl,
+      credentials: () => account.credentials(),
+      requestTimeoutMs: endpoints.requestTimeoutMs,
+      keepAliveMs: endpoints.keepAliveMs,
+      logger: this.#deps.logger,
+      reconnect: this.#deps.reconnect,
+    });
+    this.#client = client;
+    this.#subscriptions = [
+      client.onDidChangeState((ev) => {
+        if (client === this.#client) this.#onClientState(client, account, ev);
+      }),
+      client.onEvent((msg) => {
+        if (client === this.#client) this.#events.fire(msg);
+      }),
+      client.onDidMeasureLatency((latencyMs) => {
+        if (client === this.#client && this.#state.kind === 'connected') this.#set({ kind: 'connected', latencyMs });
+      }),
+    ];
+    return client;
+  }
+
+  #onClientState(client: InstamrktClient, account: LinkAccount, ev: StateChangeEvent): void {
+    switch (ev.state) {
+      case 'connecting':
+        this.#set({ kind: 'connecting' });
+        break;
+      case 'connected':
+        this.#renewed = false;
+        this.#set({ kind: 'connected', latencyMs: client.latencyMs });
+        this.#settle();
+        this.#connected.fire(client);
+        // Measure latency at once rather than at the first keep-alive (the result arrives through onDidMeasureLatency).
+        client.ping().catch(() => undefined);
+        break;
+      case 'disconnected': {
+        if (ev.previous === 'connected') this.#lost.fire();
+        const error = ev.error ?? new ConnectionLostError('disconnected');
+        if (error instanceof AuthenticationError && !this.#renewed && account.canRenew()) {
+          // A refused key gets one renewal; until it is known to have failed, this is still connecting.
+          this.#renewed = true;
+          this.#set({ kind: 'connecting' });
+          void this.#renewAndRetry(client, account, error, this.#token);
+        } else if (error instanceof AuthenticationError) {
+          this.#fail(error);
+        } else {
+          this.#set({ kind: 'disconnected', nextRetryAt: ev.nextRetryAt, error: errorMessage(error) });
+          this.#settle(error);
+        }
+        break;
+      }
+    }
+  }
+
+  async #renewAndRetry(client: InstamrktClient, account: LinkAccount, refusal: AuthenticationError, token: number): Promise<void> {
+    const renewed = await account.renew().catch(() => false);
+    // Closed, or a new connect() took over: that one reports its own outcome.
+    if (client !== this.#client || token !== this.#token) return;
+    if (renewed) {
+      client.connect().catch(() => undefined);
+      return;
+    }
+    this.#fail(refusal);
+  }
+
+  /** The server refused the key and no renewal is left: an authentication outcome, not retried. */
+  #fail(error: AuthenticationError): void {
+    this.#set({ kind: 'authFailed', error: error.message });
+    this.#settle(error);
+  }
+
+  /** Resolves (no error) or rejects every waiting connect(). */
+  #settle(error?: Error): void {
+    for (const w of this.#waiters.splice(0)) {
+      if (error) w.reject(error);
+      else w.resolve();
+    }
+  }
+
+  #set(state: LinkState): void {
+    this.#state = state;
+    this.#changed.fire();
+  }
+}
