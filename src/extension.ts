@@ -110,10 +110,11 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
   // A bad connection setting is reported at start, whether or not the emulator is about to be used.
   const settingsReported = reporter.settings().length > 0;
   if (config.startLocalEmulator) {
-    // An emulator that fails to start publishes no status: render the current one.
+    // An emulator that failed to start leaves the session "starting": go on with the configured
+    // server, so what is shown is known to be true, and report the failure (with Start Local Emulator).
     emulatorMode.use().catch((err: unknown) => {
-      onStatus();
       reporter.failure(err);
+      session.start(config.autoConnect).catch((e: unknown) => reporter.failure(e, { settingsReported }));
     });
   } else {
     // start() publishes a status even when it fails.

@@ -55,9 +55,8 @@ export class EmulatorMode implements vscode.Disposable {
       log.info(`Local emulator running at ${running.httpUrl} (pid ${running.pid ?? '?'})`);
       await vscode.commands.executeCommand('setContext', ContextKeys.emulatorRunning, true);
       if (!current()) return;
-      await session.useEndpoints({ ...config.endpoints, serverUrl: running.wsUrl, restUrl: running.httpUrl }, false);
-      if (!current()) return;
-      await session.signIn('demo', 'demo');
+      // One switch, sign-in included: the status goes starting → connecting → connected, never "signed out" between.
+      await session.useEndpoints({ ...config.endpoints, serverUrl: running.wsUrl, restUrl: running.httpUrl }, false, { username: 'demo', password: 'demo' });
     } catch (err) {
       // Stopped meanwhile: what failed is what the user asked to end.
       if (!current() || err instanceof LocalEmulatorStoppedError) return;

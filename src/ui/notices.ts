@@ -4,9 +4,11 @@
 // A local failure (the cache) is told apart from the operation's outcome.
 import vscode = require('vscode');
 import type { Config, SettingProblem } from '../host/config';
+import { LocalEmulatorError } from '../host/localEmulator';
 import type { NextStep, Notice, Notifier } from '../host/notifier';
 import { Commands } from '../ids';
 import { AuthenticationError, InstamrktError, errorMessage } from '../protocol/errors';
+import { SupersededError } from '../sources/session';
 import type { SourceService } from '../sources/sourceService';
 
 const step = (label: string, command: string, ...args: unknown[]): NextStep => ({ label, command, args });
@@ -25,7 +27,12 @@ export function settingNotice(problem: SettingProblem, emulatorInUse: boolean): 
 }
 
 export function errorNotice(err: unknown): Notice {
-  const steps = err instanceof AuthenticationError ? [NextSteps.signIn(), NextSteps.showLog()] : [NextSteps.showLog()];
+  const steps =
+    err instanceof AuthenticationError
+      ? [NextSteps.signIn(), NextSteps.showLog()]
+      : err instanceof LocalEmulatorError
+        ? [NextSteps.startEmulator(), NextSteps.showLog()]
+        : [NextSteps.showLog()];
   return { severity: 'error', message: errorMessage(err), steps };
 }
 
@@ -61,6 +68,8 @@ export class FailureReporter {
    * setting is shown as that setting's problem, unless it was just reported.
    */
   failure(err: unknown, options: { settingsReported?: boolean } = {}): void {
+    // A later intent (sign-out, another sign-in, a settings change) took over: nothing failed, and the later one reports itself.
+    if (err instanceof SupersededError) return;
     const refusedUrl = err instanceof InstamrktError && (err.code === 'insecure-url' || err.code === 'invalid-argument');
     if (refusedUrl && this.#config.problems().length > 0) {
       if (!options.settingsReported) this.settings();
