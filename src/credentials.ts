@@ -31,7 +31,8 @@ function isStored(v: unknown): v is Account {
     typeof o.sessionKey === 'string' &&
     typeof o.issuedAt === 'number' &&
     (o.password === undefined || typeof o.password === 'string') &&
-    (o.username === undefined || typeof o.username === 'string')
+    (o.username === undefined || typeof o.username === 'string') &&
+    (o.restUrl === undefined || typeof o.restUrl === 'string')
   );
 }
 

@@ -90,7 +90,7 @@ export class AccountManager {
         const a = this.current;
         return a && { userId: a.userId, sessionKey: a.sessionKey };
       },
-      canRenew: () => !this.#candidate && !!this.#account?.password && !!this.#account.username,
+      canRenew: () => !this.#candidate && this.#passwordGoesTo(endpoints().restUrl) !== undefined,
       renew,
     };
   }
@@ -165,7 +165,7 @@ export class AccountManager {
       this.endKey(restUrl, login.sessionKey);
       intent.check();
     }
-    return { userId: login.userId, username: login.username || username, password, sessionKey: login.sessionKey, issuedAt: this.#deps.now() };
+    return { userId: login.userId, username: login.username || username, password, restUrl, sessionKey: login.sessionKey, issuedAt: this.#deps.now() };
   }
 
   /** A sign-in's account, held while the server checks it. */
@@ -213,11 +213,12 @@ export class AccountManager {
    */
   async renew(serverUrl: string, restUrl: string, intent: Intent): Promise<boolean> {
     const account = this.#account;
-    if (!account?.password || !account.username || this.#candidate) return false;
+    const password = this.#passwordGoesTo(restUrl);
+    if (!account?.username || password === undefined || this.#candidate) return false;
     this.#deps.logger.info('Session key expired or refused; signing in again with the stored password.');
     let fresh: Account;
     try {
-      fresh = await this.login(restUrl, account.username, account.password, intent);
+      fresh = await this.login(restUrl, account.username, password, intent);
     } catch (err) {
       intent.check();
       this.#deps.logger.warn(`Could not renew the session: ${errorMessage(err)}`);
@@ -233,6 +234,19 @@ export class AccountManager {
     this.#account = { ...account, userId: fresh.userId, sessionKey: fresh.sessionKey, issuedAt: fresh.issuedAt };
     await this.#stored.write(serverUrl, this.#account).catch((err) => this.#deps.logger.warn(`The renewed session key could not be stored: ${errorMessage(err)}`));
     return true;
+  }
+
+  /** The stored password, if it may be sent to `restUrl`: only to the sign-in API it was given to. */
+  #passwordGoesTo(restUrl: string): string | undefined {
+    const account = this.#account;
+    if (!account?.password || !account.username) return undefined;
+    if (account.restUrl !== restUrl) {
+      this.#deps.logger.warn(
+        `The stored password was given to ${account.restUrl ?? 'an unrecorded sign-in address'}, not ${restUrl} (instamrkt.restUrl): it is not sent there. Sign in again to use ${restUrl}.`,
+      );
+      return undefined;
+    }
+    return account.password;
   }
 
   /** Ends a key this window obtained and will not use (best effort: it expires by itself anyway). */

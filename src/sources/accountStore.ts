@@ -9,6 +9,12 @@ export interface Account {
   username?: string;
   /** Present only after a password sign-in; used to renew an expired session key. */
   password?: string;
+  /**
+   * The sign-in API the password was given to (instamrkt.restUrl then). A
+   * renewal sends the password there and nowhere else: a later change of the
+   * setting (a typo, or a workspace that sets it) must not receive it.
+   */
+  restUrl?: string;
   sessionKey: string;
   issuedAt: number;
 }

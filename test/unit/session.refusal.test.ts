@@ -51,7 +51,7 @@ describe('Session: a logon the server refuses (issue 8, B12)', () => {
 
   it('at start with a stored password: renews once, then shows authFailed once with the server reason, and does not retry', async () => {
     server.logonRes = 110;
-    store.data.set(server.wsUrl, { userId: '1001', username: 'demo', password: 'demo', sessionKey: 'k'.repeat(48), issuedAt: Date.now() });
+    store.data.set(server.wsUrl, { userId: '1001', username: 'demo', password: 'demo', restUrl: emulator.url, sessionKey: 'k'.repeat(48), issuedAt: Date.now() });
     const s = makeSession();
     const statuses = recordStatuses(s.onDidChange);
     await s.start(true);
@@ -111,5 +111,37 @@ describe('Session: a logon the server refuses (issue 8, B12)', () => {
     assert.match(s.snapshot.lastError ?? '', /Session not valid/, 'the reason stays in the tooltip');
     assert.ok(!statuses.kinds().includes('authFailed'), `not shown a second time: ${statuses.kinds().join(', ')}`);
     await waitFor(() => server.sockets.size === 0, 'the refused socket to be closed');
+  });
+
+  it('never sends the stored password to a sign-in address other than the one it was given to (instamrkt.restUrl changed since)', async () => {
+    const elsewhere = await startEmulator({ port: 0, seed: 'demo' });
+    try {
+      let restUrl = emulator.url;
+      const loginsAt: string[] = [];
+      const s = new Session({
+        store,
+        endpoints: () => ({ serverUrl: server.wsUrl, restUrl, requestTimeoutMs: 5000, keepAliveMs: 0 }),
+        rest: (url) => {
+          const real = rest.factory(url);
+          return { login: (u, p) => (loginsAt.push(url), real.login(u, p)), logout: (k) => real.logout(k) };
+        },
+        logger: quietLogger,
+        reconnect: { initialDelayMs: 20, maxDelayMs: 50, jitter: 0 },
+      });
+      sessions.push(s);
+      await s.signIn('demo', 'demo');
+      assert.equal(store.data.get(server.wsUrl)?.restUrl, emulator.url, 'the account records where the password went');
+      // The setting now names another sign-in address; the WebSocket server is the same, so the stored account is used.
+      restUrl = elsewhere.url;
+      await s.reconfigure(true);
+      assert.equal(kindOf(s), 'connected');
+      server.logonRes = 110;
+      const failed = nextEvent(s.onDidChange, (snap) => snap.status.kind === 'authFailed', 'the refusal to be shown', 10_000);
+      server.dropAll();
+      await failed;
+      assert.deepEqual(loginsAt, [emulator.url], 'no renewal sent the password to the new address');
+    } finally {
+      await elsewhere.close();
+    }
   });
 });
