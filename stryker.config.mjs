@@ -33,12 +33,12 @@ export default {
   coverageAnalysis: 'perTest',
   // The machine has 2 cores, shared.
   concurrency: 2,
-  // clear-text: every survivor and the per-file score table on stdout;
-  // json: the same results for scripts (mutation-testing-report-schema).
+  // clear-text: the per-file score table on stdout; html: the report to read
+  // (every mutant in its source); json: the same for scripts.
   reporters: ['clear-text', 'html', 'json', 'progress'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
-  // Only the table on stdout: the survivors (hundreds for now) are in the reports.
+  // Only the table: the survivors (hundreds for now) are in the reports.
   clearTextReporter: { allowColor: false, reportMutants: false, reportTests: false },
   // Not copied into the sandbox: build output (rebuilt there; a stale out/
   // could hold tests that no longer exist), caches, results.
