@@ -3,8 +3,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** Repository root, found from this file whether run from test/support, out/ or a bundle. */
-export const repoRoot: string = findRepoRoot(__dirname);
+/**
+ * Repository root: the one tsEntry.mjs ran from (INSTAMRKT_REPO_ROOT, set there),
+ * else found from this file whether run from test/support, out/ or a bundle.
+ * The bundle lives in .vscode-test/build/, and where .vscode-test is a symlink
+ * (a git worktree sharing the main checkout's cache) its real path would lead
+ * to the other checkout.
+ */
+export const repoRoot: string = process.env.INSTAMRKT_REPO_ROOT || findRepoRoot(__dirname);
 
 /** Ignored cache folder (see .gitignore): code-server, run folders, VSIX files. */
 export const cacheDir = path.join(repoRoot, '.vscode-test');

@@ -42,7 +42,7 @@ export function isProvisioned(): boolean {
 export async function ensureCodeServer(log: (line: string) => void = console.log): Promise<CodeServerInstall> {
   if (isProvisioned()) return describe();
   fs.mkdirSync(cacheDir, { recursive: true });
-  await withLock(log, async () => {
+  await withLock(lockDir, 'code-server', log, async () => {
     if (isProvisioned()) return; // another process finished it while we waited
     ensureSystemPackages(BUILD_PACKAGES);
     const started = Date.now();
@@ -58,15 +58,15 @@ export async function ensureCodeServer(log: (line: string) => void = console.log
     const logFile = path.join(cacheDir, `code-server-${CODE_SERVER_VERSION}.install.log`);
     fs.writeFileSync(logFile, '');
 
-    await npmInstall([`node@${NODE_FOR_CODE_SERVER}`], withoutNpmVariables(process.env), logFile);
+    await npmInstall(installDir, [`node@${NODE_FOR_CODE_SERVER}`], withoutNpmVariables(process.env), logFile);
     const install = describe();
-    checkNodeVersion(install);
+    checkNodeVersion(install.node);
     const nodeDir = makeNodeDir();
     // code-server's postinstall runs `npm install` inside its lib/vscode, whose
     // manifests we cannot give an allowScripts list; the native modules there
     // (pty, spdlog, kerberos, watcher…) must build. Scoped to this pinned install.
     const env = { ...install.env, npm_config_nodedir: nodeDir, npm_config_dangerously_allow_all_scripts: 'true' };
-    await npmInstall([`code-server@${CODE_SERVER_VERSION}`], env, logFile);
+    await npmInstall(installDir, [`code-server@${CODE_SERVER_VERSION}`], env, logFile);
     if (!fs.existsSync(install.entry)) throw new Error(`code-server installed without ${install.entry}; see ${logFile}`);
     fs.writeFileSync(markerFile, `${new Date().toISOString()}\n`);
     log(`code-server provisioned in ${Math.round((Date.now() - started) / 1000)} s`);
@@ -80,7 +80,7 @@ export async function ensureCodeServer(log: (line: string) => void = console.log
  * nested installs must not inherit them: code-server's postinstall reads the
  * Node version from npm_config_user_agent and refuses anything but 24.
  */
-function withoutNpmVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export function withoutNpmVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const clean: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(env)) {
     if (!/^npm_/i.test(key) && key !== 'NODE' && key !== 'INIT_CWD') clean[key] = value;
@@ -88,11 +88,12 @@ function withoutNpmVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return clean;
 }
 
-function checkNodeVersion(install: CodeServerInstall): void {
-  const result = spawnSync(install.node, ['--version'], { encoding: 'utf8' });
+/** Throws unless `node` runs and is Node NODE_FOR_CODE_SERVER (what `node@…` from npm should have installed). */
+export function checkNodeVersion(node: string): void {
+  const result = spawnSync(node, ['--version'], { encoding: 'utf8' });
   const version = result.stdout?.trim() ?? '';
   if (result.status !== 0 || !version.startsWith(`v${NODE_FOR_CODE_SERVER}.`)) {
-    throw new Error(`node@${NODE_FOR_CODE_SERVER} did not install a working Node ${NODE_FOR_CODE_SERVER} at ${install.node} (got ${version || result.error?.message || 'nothing'})`);
+    throw new Error(`node@${NODE_FOR_CODE_SERVER} did not install a working Node ${NODE_FOR_CODE_SERVER} at ${node} (got ${version || result.error?.message || 'nothing'})`);
   }
 }
 
@@ -110,11 +111,12 @@ function makeNodeDir(): string {
   return nodeDir;
 }
 
-async function npmInstall(packages: readonly string[], env: NodeJS.ProcessEnv, logFile: string): Promise<void> {
+/** `npm install packages` in the private folder `cwd` (which has its own package.json), output to `logFile`. */
+export async function npmInstall(cwd: string, packages: readonly string[], env: NodeJS.ProcessEnv, logFile: string): Promise<void> {
   // Saved to the private manifest: an unsaved node@24 would be pruned by the next install.
   const args = ['install', '--no-audit', '--no-fund', '--loglevel=warn', ...packages];
   // Its own process group, so Ctrl+C also stops node-gyp builds under it.
-  const child = startChild(`npm install ${packages.join(' ')}`, 'npm', args, { cwd: installDir, env, logFile });
+  const child = startChild(`npm install ${packages.join(' ')}`, 'npm', args, { cwd, env, logFile });
   const code = await child.exited;
   if (code !== 0) throw new Error(`npm ${args.join(' ')} failed (exit ${code}); last lines of ${logFile}:\n${tailOf(logFile, 25)}`);
 }
@@ -123,8 +125,8 @@ function tailOf(file: string, lines: number): string {
   return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-/** One provisioner at a time (e.g. `npm start` and `npm test` started together); a dead holder's lock is taken over. */
-async function withLock(log: (line: string) => void, body: () => Promise<void>): Promise<void> {
+/** One provisioner of `what` at a time (e.g. `npm start` and `npm test` started together); a dead holder's lock is taken over. */
+export async function withLock(lockDir: string, what: string, log: (line: string) => void, body: () => Promise<void>): Promise<void> {
   const deadline = Date.now() + 20 * 60_000;
   let announced = false;
   for (;;) {
@@ -134,12 +136,12 @@ async function withLock(log: (line: string) => void, body: () => Promise<void>):
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      if (!lockHolderAlive()) {
+      if (!lockHolderAlive(lockDir)) {
         fs.rmSync(lockDir, { recursive: true, force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for another code-server provisioning (${lockDir})`);
-      if (!announced) log('Waiting for another process that is provisioning code-server…');
+      if (Date.now() > deadline) throw new Error(`timed out waiting for another ${what} provisioning (${lockDir})`);
+      if (!announced) log(`Waiting for another process that is provisioning ${what}…`);
       announced = true;
       await new Promise((r) => setTimeout(r, 2000));
     }
@@ -151,7 +153,7 @@ async function withLock(log: (line: string) => void, body: () => Promise<void>):
   }
 }
 
-function lockHolderAlive(): boolean {
+function lockHolderAlive(lockDir: string): boolean {
   let pid: number;
   try {
     pid = Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8'));

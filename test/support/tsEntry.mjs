@@ -28,6 +28,8 @@ export async function runTypeScriptEntry(nameOrPath) {
     sourcemap: 'inline',
     logLevel: 'warning',
   });
+  // paths.ts takes the root from here: the bundle's own location may be a symlinked cache (see there).
+  process.env.INSTAMRKT_REPO_ROOT = repoRoot;
   const entry = createRequire(import.meta.url)(outfile);
   const code = await entry.main(process.argv.slice(2));
   process.exitCode = typeof code === 'number' ? code : 0;
