@@ -1,12 +1,18 @@
 // What a person could have read while the extension was finding out the
 // truth: from the first byte of every page load, a MutationObserver records
 // each text the page adds or changes that states something the extension may
-// only say when it knows it (signed out, the sign-in welcome, no sources).
-// A test reloads, waits for the true state, then asks what was shown before.
+// only say when it knows it (signed out, the sign-in welcome, no sources), and
+// the texts that honestly say it is still finding out (reading the list, the
+// last known list). A test reloads, waits for the true state, then asks what
+// was shown on the way.
 import type { Page } from 'playwright-core';
 
-/** The texts recorded: each says something that is false while the stored sign-in or the list is still being read. */
-export const ANY_STATE_CLAIM = /Sign in to Instamrkt|Instamrkt: signed out|You have no open game sources/;
+/** Texts that claim a state: false while the stored sign-in or the list is still being read. */
+export const CLAIMS = /Sign in to Instamrkt|Instamrkt: signed out|You have no open game sources/;
+/** Texts that say the list is still being read: what may show instead. */
+export const STILL_READING = /Reading your game sources|Offline since/;
+
+const RECORDED = new RegExp(`${CLAIMS.source}|${STILL_READING.source}`);
 
 const installed = new WeakSet<Page>();
 
@@ -20,11 +26,10 @@ export async function recordShownTexts(page: Page): Promise<void> {
     type Change = { type: string; target: TextNode; addedNodes: ArrayLike<TextNode> };
     type Observer = { observe(target: unknown, options: object): void };
     const page = globalThis as unknown as { document: unknown; MutationObserver: new (callback: (changes: Change[]) => void) => Observer };
-    const claim = new RegExp(source);
+    const recorded = new RegExp(source, 'g');
     const shown: string[] = [];
     const check = (text: string | null | undefined): void => {
-      const found = text ? claim.exec(text) : null;
-      if (found && !shown.includes(found[0])) shown.push(found[0]);
+      for (const found of text?.matchAll(recorded) ?? []) if (!shown.includes(found[0])) shown.push(found[0]);
     };
     new page.MutationObserver((changes) => {
       for (const change of changes) {
@@ -33,10 +38,10 @@ export async function recordShownTexts(page: Page): Promise<void> {
       }
     }).observe(page.document, { childList: true, subtree: true, characterData: true });
     Object.assign(globalThis, { instamrktShownTexts: shown });
-  }, ANY_STATE_CLAIM.source);
+  }, RECORDED.source);
 }
 
-/** The claims (matches of ANY_STATE_CLAIM) shown since the page last loaded, each once, in the order first seen. */
+/** The texts (matches of CLAIMS or STILL_READING) shown since the page last loaded, each once, in the order first seen. */
 export async function shownTexts(page: Page): Promise<string[]> {
   const shown = await page.evaluate(() => (globalThis as unknown as { instamrktShownTexts?: string[] }).instamrktShownTexts);
   if (!shown) throw new Error('nothing was recorded: call recordShownTexts() before the page loads');
