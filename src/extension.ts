@@ -54,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
   const reporter = new FailureReporter(notifier, config, () => session.snapshot.usingEmulator);
   const emulatorMode = new EmulatorMode({ emulator, session, credentials, cache, config, log: log.named('emulator'), notifier, onMoveBackFailed: (err) => reporter.failure(err) });
 
-  let listLoaded = false;
+  const listKeys = { loaded: false, empty: false };
   const onStatus = () => {
     const snap = session.snapshot;
     statusBar.update(snap);
@@ -74,9 +74,17 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     warnWhenCacheFails(service, notifier),
     session.onDidChange(onStatus),
     service.onDidChange(() => {
+      // "No open game sources" shows only when the server's list is empty: a list that has rows
+      // matches no welcome while they reach the tree (the view is blank for that moment, not "no sources").
       const loaded = service.state.kind === 'live';
-      if (loaded !== listLoaded) {
-        listLoaded = loaded;
+      const empty = loaded && service.list().length === 0;
+      // Empty first: on the way to "read and empty", "Reading…" stays until both keys say so.
+      if (empty !== listKeys.empty) {
+        listKeys.empty = empty;
+        void vscode.commands.executeCommand('setContext', ContextKeys.listEmpty, empty);
+      }
+      if (loaded !== listKeys.loaded) {
+        listKeys.loaded = loaded;
         void vscode.commands.executeCommand('setContext', ContextKeys.listLoaded, loaded);
       }
     }),

@@ -29,6 +29,8 @@ export const ContextKeys = {
   emulatorRunning: 'instamrkt.emulatorRunning',
   /** True once the server's source list has been read (so "no sources" is not shown while it loads). */
   listLoaded: 'instamrkt.listLoaded',
+  /** True when the server's source list has been read and is empty: the only time "no open game sources" is true. */
+  listEmpty: 'instamrkt.listEmpty',
 } as const;
 
 /** Tree item contextValues (matched by `viewItem` in package.json menus). */

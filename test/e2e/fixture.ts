@@ -1,14 +1,17 @@
 // The e2e fixture: one emulator + code-server (with the freshly built VSIX
 // and settings pointing at the emulator) + Chromium on the workbench, started
 // once per run by the first suite that asks for it and stopped by the e2e
-// runner. Gives tests the page, a Workbench helper, the emulator's URLs, and
-// named steps that each leave a screenshot under test-results/e2e/.
+// runner. Gives tests the page, a Workbench helper, the emulator's URLs, the
+// means to stop and restart that emulator (with fault modes), and named steps
+// that each leave a screenshot under test-results/e2e/.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
+import type { EmulatorFaults } from '../../src/emulator/faults';
+import { startEmulator, type RunningEmulator } from '../support/emulator';
 import { startHarness, type Harness } from '../support/harness';
 import { resultsDir } from '../support/paths';
-import { Workbench } from './workbench';
+import { Workbench, waitUntil } from './workbench';
 
 export const screenshotsDir = path.join(resultsDir, 'e2e');
 
@@ -20,6 +23,18 @@ export interface E2eFixture {
   /** WebSocket URL of the run's emulator (what instamrkt.serverUrl is set to). */
   readonly serverUrl: string;
   readonly harness: Harness;
+  /** The emulator serving now: the harness's, or the one the last startServer() started (same port and state file). */
+  server(): RunningEmulator;
+  /** Stops the emulator serving now: the server goes away (the extension sees its connection drop). */
+  stopServer(): Promise<void>;
+  /**
+   * Starts the emulator again on the run's port and state file, with these
+   * fault modes (none: a faithful server), logging each request and sign-in
+   * (--verbose, read through `server().child.tail()`). Whoever sets faults
+   * restarts it without them afterwards: the server is shared by every e2e file.
+   */
+  startServer(options?: ServerOptions): Promise<RunningEmulator>;
+  restartServer(options?: ServerOptions): Promise<RunningEmulator>;
   /** Saves a screenshot as test-results/e2e/NN-<name>.png; returns its path. */
   screenshot(name: string): Promise<string>;
   /**
@@ -29,8 +44,16 @@ export interface E2eFixture {
   step<T>(name: string, action: () => Promise<T>): Promise<T>;
 }
 
+export interface ServerOptions {
+  /** Replies to hold, by operation name, in ms. */
+  replyDelays?: Record<string, number>;
+  faults?: EmulatorFaults;
+}
+
 let shared: Promise<E2eFixture> | undefined;
 let counter = 0;
+/** The emulator a test started in place of the harness's (stopped with the fixture). */
+let restarted: RunningEmulator | undefined;
 
 /**
  * Call inside a top-level `describe`: starts the shared fixture before its
@@ -66,6 +89,8 @@ export async function stopFixture(): Promise<void> {
   const started = shared;
   shared = undefined;
   const fixture = await started.catch(() => undefined);
+  await restarted?.stop();
+  restarted = undefined;
   await fixture?.harness.stop();
 }
 
@@ -80,12 +105,26 @@ async function create(): Promise<E2eFixture> {
     await page.screenshot({ path: file });
     return file;
   };
+  const server = (): RunningEmulator => restarted ?? harness.emulator;
+  const stopServer = (): Promise<void> => server().stop();
+  const startServer = async (options: ServerOptions = {}): Promise<RunningEmulator> => {
+    const { port, stateFile } = harness.emulator;
+    restarted = await startEmulator({ seed: 'demo', stateFile, port, verbose: true, ...options });
+    return restarted;
+  };
   return {
     page,
     workbench: new Workbench(page),
     emulatorUrl: harness.emulator.restUrl,
     serverUrl: harness.emulator.serverUrl,
     harness,
+    server,
+    stopServer,
+    startServer,
+    async restartServer(options: ServerOptions = {}): Promise<RunningEmulator> {
+      await stopServer();
+      return startServer(options);
+    },
     screenshot,
     async step<T>(name: string, action: () => Promise<T>): Promise<T> {
       let result: T;
@@ -124,4 +163,14 @@ function slug(text: string): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '')
     .slice(0, 80);
+}
+
+/** Waits until the server's --verbose log (see startServer) has a line matching `pattern`. */
+export function waitForServerLog(server: RunningEmulator, what: string, pattern: RegExp, timeoutMs = 20_000): Promise<void> {
+  return waitUntil(
+    what,
+    timeoutMs,
+    async () => server.child.tail(200).split('\n').some((line) => pattern.test(line)),
+    async () => `the server's last lines:\n${server.child.tail(10)}`,
+  );
 }

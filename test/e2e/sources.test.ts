@@ -9,9 +9,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HostingClient } from '../../src/protocol/hosting';
 import { RestClient } from '../../src/protocol/rest';
-import { startEmulator, type RunningEmulator } from '../support/emulator';
 import { repoRoot } from '../support/paths';
-import { extensionLog, useFixture } from './fixture';
+import type { RunningEmulator } from '../support/emulator';
+import { extensionLog, useFixture, type ServerOptions } from './fixture';
+import { recordShownTexts, shownTexts } from './shownTexts';
 import { waitUntil } from './workbench';
 
 const VIEW = 'Game Sources';
@@ -28,7 +29,6 @@ describe('Game sources in the browser', function () {
   this.timeout(120_000);
   const fixture = useFixture();
   let server: HostingClient | undefined;
-  let restarted: RunningEmulator | undefined;
 
   /** The emulator's own view, through a separate signed-in connection. */
   async function serverView(): Promise<HostingClient> {
@@ -41,31 +41,15 @@ describe('Game sources in the browser', function () {
     return server;
   }
 
-  after(async () => {
-    server?.dispose();
-    await restarted?.stop();
-  });
+  after(() => server?.dispose());
 
-  /** Stops the emulator now serving: the fixture's, or the last one startServer() started. */
-  async function stopServer(): Promise<void> {
-    await (restarted ?? fixture().harness.emulator).stop();
-  }
+  const stopServer = (): Promise<void> => fixture().stopServer();
+  const startServer = (options?: ServerOptions): Promise<RunningEmulator> => fixture().startServer(options);
+  const restartServer = (options?: ServerOptions): Promise<RunningEmulator> => fixture().restartServer(options);
 
-  /** Starts the emulator again on the fixture's port and state file, logging each request (see received()). */
-  async function startServer(options: { replyDelays?: Record<string, number> } = {}): Promise<RunningEmulator> {
-    const { port, stateFile } = fixture().harness.emulator;
-    restarted = await startEmulator({ seed: 'demo', stateFile, port, verbose: true, ...options });
-    return restarted;
-  }
-
-  async function restartServer(options: { replyDelays?: Record<string, number> } = {}): Promise<RunningEmulator> {
-    await stopServer();
-    return startServer(options);
-  }
-
-  /** How many times the running emulator received an operation from the demo user (its --verbose log). */
+  /** How many times the running emulator received an operation from the demo user (its --verbose log, once restarted). */
   function received(op: string): number {
-    const log = restarted?.child.tail(200) ?? '';
+    const log = fixture().server().child.tail(200);
     return log.split('\n').filter((line) => line.endsWith(`user 1001: ${op}`)).length;
   }
 
@@ -84,34 +68,11 @@ describe('Game sources in the browser', function () {
 
   it('after a reload, a signed-in user never sees "signed out" or the sign-in welcome, not even for a frame', async () => {
     const { workbench: wb, step } = fixture();
-    // Record, from the first byte of the reloaded page, any DOM text that says "signed out".
-    await wb.page.addInitScript(() => {
-      // Runs in the page: the few DOM types it needs, without the DOM lib in this Node project.
-      type TextNode = { textContent: string | null };
-      type Record = { type: string; target: TextNode; addedNodes: ArrayLike<TextNode> };
-      type Observer = { observe(target: unknown, options: object): void; disconnect(): void };
-      const page = globalThis as unknown as { document: unknown; MutationObserver: new (callback: (records: Record[]) => void) => Observer };
-      const seen: string[] = [];
-      const check = (text: string | null | undefined): void => {
-        if (text && /Sign in to Instamrkt|Instamrkt: signed out/.test(text)) seen.push(text.slice(0, 80));
-      };
-      const observer = new page.MutationObserver((records) => {
-        for (const record of records) {
-          if (record.type === 'characterData') check(record.target.textContent);
-          for (const node of Array.from(record.addedNodes)) check(node.textContent);
-        }
-      });
-      observer.observe(page.document, { childList: true, subtree: true, characterData: true });
-      Object.assign(globalThis, { instamrktSignedOutSeen: seen, instamrktObserver: observer });
-    });
+    await recordShownTexts(wb.page);
     await step('reload the window', () => wb.page.reload());
     await step('connected in the status bar', () => wb.waitForStatusBar(/^\s*Instamrkt \d+ ms$/, 60_000));
     await step('the demo source in the tree', () => wb.treeRow(VIEW, 'demo.instamrkt.local'));
-    const seen = await wb.page.evaluate(() => {
-      const g = globalThis as unknown as { instamrktSignedOutSeen: string[]; instamrktObserver: { disconnect(): void } };
-      g.instamrktObserver.disconnect();
-      return g.instamrktSignedOutSeen;
-    });
+    const seen = (await shownTexts(wb.page)).filter((text) => /Sign in to Instamrkt|Instamrkt: signed out/.test(text));
     assert.deepEqual(seen, [], 'nothing said "signed out" while the stored sign-in was read');
   });
 

@@ -9,21 +9,11 @@ import * as net from 'node:net';
 import * as vscode from 'vscode';
 import type { InstamrktApi } from '../../src/extension';
 import type { Notice } from '../../src/host/notifier';
-import { testConfig } from './config';
+import { api, settings } from './extensionApi';
 import { logLine, logMark } from './extensionLog';
 import { until } from './until';
 
 const INSECURE_SERVER_URL = 'ws://example.com:9999';
-
-async function api(): Promise<InstamrktApi> {
-  const ext = vscode.extensions.getExtension<InstamrktApi>(testConfig().extensionId);
-  assert.ok(ext, 'extension installed');
-  return ext.activate();
-}
-
-function settings(): vscode.WorkspaceConfiguration {
-  return vscode.workspace.getConfiguration('instamrkt');
-}
 
 /** The keys of globalState that belong to one server (its cached source lists). */
 function cachedFor(a: InstamrktApi, serverUrl: string): string[] {

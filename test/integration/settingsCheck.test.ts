@@ -5,19 +5,9 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { InstamrktApi } from '../../src/extension';
 import type { Notice } from '../../src/host/notifier';
-import { testConfig } from './config';
+import { api, settings } from './extensionApi';
 import { logLine, logMark } from './extensionLog';
 import { until } from './until';
-
-async function api(): Promise<InstamrktApi> {
-  const ext = vscode.extensions.getExtension<InstamrktApi>(testConfig().extensionId);
-  assert.ok(ext, 'extension installed');
-  return ext.activate();
-}
-
-function settings(): vscode.WorkspaceConfiguration {
-  return vscode.workspace.getConfiguration('instamrkt');
-}
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

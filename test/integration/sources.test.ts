@@ -9,14 +9,9 @@ import { HostingClient } from '../../src/protocol/hosting';
 import { RestClient } from '../../src/protocol/rest';
 import type { TreeNode } from '../../src/ui/sourcesTree';
 import { testConfig } from './config';
+import { api } from './extensionApi';
 import { logText } from './extensionLog';
 import { until } from './until';
-
-async function api(): Promise<InstamrktApi> {
-  const ext = vscode.extensions.getExtension<InstamrktApi>(testConfig().extensionId);
-  assert.ok(ext, 'extension installed');
-  return ext.activate();
-}
 
 async function rootLabels(a: InstamrktApi): Promise<string[]> {
   const nodes = (await a.tree.getChildren()) ?? [];

@@ -10,3 +10,15 @@ export async function until<T>(what: string, check: () => T | undefined | false 
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/**
+ * Checks `check` again and again until `endsAt` (epoch ms) and fails at the
+ * first false: for "stays so for as long as the held reply could still come".
+ */
+export async function holds(what: string, check: () => boolean, endsAt: number, describe: () => string = () => ''): Promise<void> {
+  for (;;) {
+    if (!check()) throw new Error(`No longer true: ${what}${describe() ? `; now ${describe()}` : ''}`);
+    if (Date.now() > endsAt) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
