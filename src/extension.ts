@@ -47,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
   });
   const cache = new GlobalStateSourcesCache(context.globalState, () => cacheKey(session.snapshot.serverUrl, session.snapshot.userId));
   const service = new SourceService(cache, (what, err) => log.named('sources').warn(`${what}: ${errorMessage(err)}`));
-  const view = new SourcesView(service);
+  const view = new SourcesView(service, () => session.snapshot.status.kind, (listener) => session.onDidChange(listener));
   const statusBar = new StatusBar();
   const emulator = new LocalEmulator(path.join(context.extensionPath, 'dist', 'emulator.js'), path.join(context.globalStorageUri.fsPath, 'emulator-state.json'));
   const notifier = new Notifier(log.named('notice'));

@@ -1,33 +1,49 @@
-// The Game Sources TreeView: the provider, multi-select, and the "offline"
-// message shown above a stale list.
+// The Game Sources TreeView: the provider, multi-select, and the message
+// shown above a last known list (why it may be out of date).
 import vscode = require('vscode');
 import { Views } from '../ids';
-import type { SourceService } from '../sources/sourceService';
+import type { ListState, SourceService } from '../sources/sourceService';
+import type { StatusKind } from '../sources/status';
 import { SourcesTreeProvider } from './sourcesTree';
+
+/**
+ * What the view says above the list: nothing for a list as the server last
+ * said; for a last known list, why it is shown. Connected and still reading
+ * is not "offline": saying so would be false.
+ */
+export function listMessage(list: ListState, rows: number, status: StatusKind, time: (epochMs: number) => string): string | undefined {
+  if (list.kind !== 'stale' || rows === 0) return undefined;
+  const at = list.since === undefined ? undefined : time(list.since);
+  if (status === 'connected') {
+    return at === undefined
+      ? vscode.l10n.t('Reading the list from the server — showing the last known list.')
+      : vscode.l10n.t('Reading the list from the server — showing the list as last known at {0}.', at);
+  }
+  return at === undefined ? vscode.l10n.t('Offline — showing the last known list.') : vscode.l10n.t('Offline — showing the list as last known at {0}.', at);
+}
 
 export class SourcesView implements vscode.Disposable {
   readonly id = Views.sources;
   readonly provider: SourcesTreeProvider;
   readonly #view: vscode.TreeView<import('./sourcesTree').TreeNode>;
-  readonly #subscription: { dispose(): void };
+  readonly #subscriptions: { dispose(): void }[];
 
   readonly #service: SourceService;
+  readonly #status: () => StatusKind;
 
-  constructor(service: SourceService) {
+  /** `status` is the connection status now; `onStatus` fires when it changes. */
+  constructor(service: SourceService, status: () => StatusKind, onStatus: (listener: () => void) => { dispose(): void }) {
     this.#service = service;
+    this.#status = status;
     this.provider = new SourcesTreeProvider(service);
     this.#view = vscode.window.createTreeView(Views.sources, { treeDataProvider: this.provider, canSelectMany: true, showCollapseAll: true });
-    this.#subscription = service.onDidChange(() => this.#updateMessage());
+    this.#subscriptions = [service.onDidChange(() => this.#updateMessage()), onStatus(() => this.#updateMessage())];
   }
 
   #updateMessage(): void {
-    const state = this.#service.state;
-    if (state.kind === 'stale' && this.#service.list().length > 0) {
-      const since = state.since === undefined ? '' : new Date(state.since).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-      this.#view.message = vscode.l10n.t('Offline since {0} — showing the last known list.', since);
-    } else {
-      this.#view.message = undefined;
-    }
+    const time = (ms: number) => new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+    const message = listMessage(this.#service.state, this.#service.list().length, this.#status(), time);
+    if (this.#view.message !== message) this.#view.message = message;
   }
 
   /** Reveals and selects a source (after opening it). */
@@ -37,7 +53,7 @@ export class SourcesView implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.#subscription.dispose();
+    for (const s of this.#subscriptions) s.dispose();
     this.#view.dispose();
     this.provider.dispose();
   }

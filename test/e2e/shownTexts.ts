@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 /** Texts that claim a state: false while the stored sign-in or the list is still being read. */
 export const CLAIMS = /Sign in to Instamrkt|Instamrkt: signed out|You have no open game sources/;
 /** Texts that say the list is still being read: what may show instead. */
-export const STILL_READING = /Reading your game sources|Offline since/;
+export const STILL_READING = /Reading your game sources|Reading the list from the server — showing the list as last known at|Offline — showing the list as last known at/;
 
 const RECORDED = new RegExp(`${CLAIMS.source}|${STILL_READING.source}`);
 

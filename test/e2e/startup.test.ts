@@ -116,8 +116,8 @@ describe('what a reload shows before the truth is known (in the browser)', funct
     const { workbench: wb, step, page } = f;
     const client = await serverClient(f);
     const id = await client.openGameSource(SOURCE).finally(() => client.dispose());
-    /** The list the server sent is shown: the source's row, and no "Offline since" (a stale list) above it. */
-    const listShown = async (): Promise<boolean> => (await wb.treeLabels(VIEW)).includes(SOURCE) && !(await wb.view(VIEW).innerText()).includes('Offline since');
+    /** The list the server sent is shown: the source's row, and no "last known" message (a stale list) above it. */
+    const listShown = async (): Promise<boolean> => (await wb.treeLabels(VIEW)).includes(SOURCE) && !(await wb.view(VIEW).innerText()).includes('last known');
     /** Reloads, waits for the list the server sends, and returns what was shown on the way. */
     const reloadUntilListed = async (): Promise<string[]> => {
       const reloadedAt = Date.now();
@@ -144,7 +144,12 @@ describe('what a reload shows before the truth is known (in the browser)', funct
       assert.ok(first.some((text) => /Reading your game sources/.test(text)), `"Reading…" was shown meanwhile: ${first.join(' | ')}`);
       const second = await reloadUntilListed();
       assert.deepEqual(await claimsShown(f), [], `with the last known list, nothing claimed a state while the list was read (shown: ${second.join(' | ')})`);
-      assert.ok(second.some((text) => /Offline since/.test(text)), `the last known list, marked stale, was shown meanwhile: ${second.join(' | ')}`);
+      assert.ok(second.some((text) => /showing the list as last known at/.test(text)), `the last known list, marked stale, was shown meanwhile: ${second.join(' | ')}`);
+      // Connected and reading is not offline: once connected, the message says the list is being read.
+      assert.ok(
+        second.some((text) => /Reading the list from the server — showing the list as last known at/.test(text)),
+        `while connected and reading, the message says so (not "offline"): ${second.join(' | ')}`,
+      );
     } finally {
       await f.restartServer();
       const cleanup = await serverClient(f);
