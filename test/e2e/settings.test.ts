@@ -3,9 +3,8 @@
 // names the setting and the reason, and its Open Settings button opens the
 // Settings editor on that very setting.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { extensionLog, useFixture } from './fixture';
+import { setUserSetting } from './userSettings';
 import { waitUntil } from './workbench';
 
 const MESSAGE = /instamrkt\.serverUrl cannot be used: Refusing unencrypted ws:\/\/ to example\.com/;
@@ -22,15 +21,13 @@ describe('a bad instamrkt.serverUrl (in the browser)', function () {
   it('is reported when set and at start, naming the setting and the reason; Open Settings opens that setting', async () => {
     const f = fixture();
     const { workbench: wb, step, page } = f;
-    // Workspace settings: VS Code watches the open folder (user settings edited from outside are not picked up).
-    const settingsFile = path.join(f.harness.workspaceDir, '.vscode', 'settings.json');
-    fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+    // A user setting, set in the Settings editor: the folder is untrusted, where VS Code ignores a workspace value of it.
     let restoredBefore = 0;
     try {
       // Opening the view activates the extension, now and after the reload below.
       await step('open the Instamrkt view', () => wb.openViewContainer('Instamrkt'));
       await wb.waitForStatusBar(/Instamrkt/);
-      fs.writeFileSync(settingsFile, JSON.stringify({ 'instamrkt.serverUrl': 'ws://example.com:9999' }, null, 2));
+      await step('set instamrkt.serverUrl in the Settings editor', () => setUserSetting(wb, f.harness.userDataDir, 'instamrkt.serverUrl', 'ws://example.com:9999'));
       const shown = await step('the message when it is set', () => wb.waitForNotification(MESSAGE, 30_000));
       assert.match(shown, /use wss:\/\/ for any host that is not this machine/, 'the reason is given in full');
       await step('click Open Settings', () => wb.clickNotificationButton(MESSAGE, 'Open Settings'));
@@ -46,7 +43,7 @@ describe('a bad instamrkt.serverUrl (in the browser)', function () {
       await step('the message at start', () => wb.waitForNotification(MESSAGE, 60_000));
     } finally {
       restoredBefore = restored(f.harness.userDataDir);
-      fs.rmSync(settingsFile, { force: true });
+      await step('restore instamrkt.serverUrl in the Settings editor', () => setUserSetting(wb, f.harness.userDataDir, 'instamrkt.serverUrl', f.serverUrl));
     }
     // Leave things as found: the extension back on the run's emulator, signed out as before.
     await waitUntil('the extension to see the restored setting', 30_000, async () => restored(f.harness.userDataDir) > restoredBefore);

@@ -35,8 +35,15 @@ export class Workbench {
 
   async openPalette(): Promise<void> {
     await this.dismissQuickInput();
-    await this.page.keyboard.press('F1');
-    await this.quickInputBox.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    // Right after a reload the workbench may not take keys yet, and an F1 then is lost: press again until the palette shows.
+    await waitUntil('the command palette to open', UI_TIMEOUT_MS, async () => {
+      if (await this.quickInputBox.isVisible()) return true;
+      await this.page.keyboard.press('F1');
+      return this.quickInputBox.waitFor({ state: 'visible', timeout: 2_000 }).then(
+        () => true,
+        () => false,
+      );
+    });
   }
 
   /** Waits for an input box (optionally one whose prompt or placeholder matches), types `text` and presses Enter. */
