@@ -4,7 +4,20 @@
 // trusted (a request timed out, the server is closing it) is dropped in the
 // same step as the state change: state, errors and calls always agree.
 import { CodeTable, OpName, ResName } from './codes';
-import { AuthenticationError, ConnectionLostError, DisposedError, errorMessage, formatDuration, InvalidArgumentError, NotConnectedError, ProtocolError } from './errors';
+import {
+  AuthenticationError,
+  CertificateError,
+  ConnectionLostError,
+  DisposedError,
+  errorMessage,
+  formatDuration,
+  InvalidArgumentError,
+  NotConnectedError,
+  ProtocolError,
+  ProxyAuthenticationError,
+  ProxyError,
+} from './errors';
+import { routeFor, type Route } from './network';
 import { buildHandshakeUrl, redactHandshakeUrl } from './handshake';
 import type { MessageOf, ServerMessage } from './messages';
 import { KeepAlive } from './keepAlive';
@@ -15,9 +28,16 @@ import type { ConnectionState, Credentials, Logger, ResolvedOptions, StateChange
 import { RequestChannel } from './requestChannel';
 import type { EchoIds, PendingRequest } from './requestQueue';
 
-/** Errors after which retrying on a timer cannot help: the user has to act. */
+/** Errors after which retrying on a timer cannot help: the user has to act (sign in, trust or fix a certificate, fix a proxy setting). */
 function isPermanent(error: Error | undefined): boolean {
-  return error instanceof AuthenticationError || error instanceof InvalidArgumentError || error instanceof DisposedError;
+  return (
+    error instanceof AuthenticationError ||
+    error instanceof InvalidArgumentError ||
+    error instanceof DisposedError ||
+    error instanceof CertificateError ||
+    error instanceof ProxyAuthenticationError ||
+    error instanceof ProxyError
+  );
 }
 
 export class Connection {
@@ -147,8 +167,10 @@ export class Connection {
     if (!credentials || !credentials.userId || !credentials.sessionKey) throw new AuthenticationError('Not signed in to Instamrkt: no user id and session key.');
 
     const url = buildHandshakeUrl(this.#opts.serverUrl, credentials.userId, credentials.sessionKey);
-    this.#log('info', `Connecting to ${redactHandshakeUrl(url)}`);
-    const channel = this.#openChannel(url);
+    const route = await routeFor(url, this.#opts.network());
+    if (stale()) throw cancelled();
+    this.#log('info', `Connecting to ${redactHandshakeUrl(url)}, ${route.decision.reason}`);
+    const channel = this.#openChannel(url, route);
     await channel.opened;
     if (stale()) throw cancelled();
     const log = this.#log.bind(this);
@@ -168,8 +190,8 @@ export class Connection {
     if (reconnected) this.#reconnectEmitter.fire();
   }
 
-  #openChannel(url: URL): RequestChannel {
-    const channel = new RequestChannel(url, this.#opts, {
+  #openChannel(url: URL, route: Route): RequestChannel {
+    const channel = new RequestChannel(url, { maxPayload: this.#opts.maxPayload, requestTimeoutMs: this.#opts.requestTimeoutMs, route }, {
       onEvent: (message) => this.#eventEmitter.fire(message),
       onProtocolError: (error, dropped) => this.#reportProtocolError(error, dropped),
       onTimeout: (timedOut, expired) => this.#onTimeout(timedOut, expired),

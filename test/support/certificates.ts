@@ -17,8 +17,14 @@ const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as con
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-/** The names every server certificate but `wrongHost` is for: the loopback addresses tests serve on. */
-export const TEST_SERVER_NAMES = { dns: ['localhost'], ip: ['127.0.0.1', '127.0.0.2', '::1'] } as const;
+/**
+ * A name only the test proxy resolves (to loopback): a connection to it works
+ * through the proxy and cannot work without it, as a remote server behind a
+ * corporate proxy. `.test` is reserved (RFC 2606): no resolver answers it.
+ */
+export const PROXIED_TEST_HOST = 'emulator.instamrkt.test';
+/** The names every server certificate but `wrongHost` is for: the loopback addresses tests serve on, and PROXIED_TEST_HOST. */
+export const TEST_SERVER_NAMES = { dns: ['localhost', PROXIED_TEST_HOST], ip: ['127.0.0.1', '127.0.0.2', '::1'] } as const;
 /** The only name `wrongHost` is for. */
 export const WRONG_HOST_NAME = 'other.example';
 
