@@ -66,17 +66,16 @@ export async function routeFor(url: URL, network: NetworkOptions = {}): Promise<
 const proxyHopErrors = new WeakSet<Error>();
 
 /**
- * A proxy's 407: which credentials to set depends on who routes the
- * connection. VS Code's proxy support (seen in 1.139) sends the user:password
+ * A proxy's 407. Where the credentials go depends on who routes the
+ * connection: VS Code's proxy support (seen in 1.139) sends the user:password
  * of http.proxy but not http.proxyAuthorization; the extension's agent sends both.
  */
 export function proxyAuthenticationError(route: Route | undefined): ProxyAuthenticationError {
   const proxy = route?.decision.proxy ? displayProxy(route.decision.proxy) : undefined;
-  const how =
-    route?.decision.by === 'vscode'
-      ? 'Put the user name and password into the http.proxy setting (http://user:password@host:port): VS Code routes this connection and does not send http.proxyAuthorization.'
-      : 'Set http.proxyAuthorization (for example "Basic " and the base64 of user:password), or put the user name and password into http.proxy (http://user:password@host:port).';
-  return new ProxyAuthenticationError(`The proxy${proxy ? ` ${proxy}` : ''} requires authentication (HTTP 407), or refused the credentials it was given. ${how}`, proxy);
+  return new ProxyAuthenticationError(
+    `The proxy${proxy ? ` ${proxy}` : ''} requires authentication (HTTP 407), or refused the credentials it was given. Put the user name and password into http.proxy (http://user:password@host:port)${route?.decision.by === 'vscode' ? '' : ', or set http.proxyAuthorization'}.`,
+    proxy,
+  );
 }
 
 /** A failure to connect or to complete the TLS handshake, as a typed error naming the problem and the host (or the proxy). */

@@ -96,7 +96,7 @@ describe('the client through a CONNECT proxy (plain Node)', () => {
         assert.ok(err instanceof ProxyAuthenticationError, String(err));
         assert.equal(err.code, 'proxy-authentication');
         assert.equal(err.proxy, p.url);
-        assert.match(err.message, new RegExp(`^The proxy ${p.url.replace(/[.]/g, '\\.')} requires authentication \\(HTTP 407\\), or refused the credentials it was given\\. Set http\\.proxyAuthorization`));
+        assert.match(err.message, new RegExp(`^The proxy ${p.url.replace(/[.]/g, '\\.')} requires authentication \\(HTTP 407\\), or refused the credentials it was given\\. Put the user name and password into http\\.proxy \\(http://user:password@host:port\\), or set http\\.proxyAuthorization\\.$`));
         return true;
       };
       await assert.rejects(new RestClient(restUrl(), { network }).login('demo', 'demo'), isProxyAuth);
