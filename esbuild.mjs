@@ -91,16 +91,37 @@ module.exports = { format: no, parse: no };`,
   },
 };
 
+// The extension tunnels through a proxy itself only when VS Code lets it
+// (http.proxySupport "on" or "off"; under the default "override" VS Code
+// replaces its agent) and a proxy is set: most users never need
+// https-proxy-agent. It is bundled apart, as dist/proxyAgent.js, and the
+// extension's `import('https-proxy-agent')` becomes a require of that file
+// on first use: activation never reads it (5 KB).
+const proxyAgentApart = {
+  name: 'proxy-agent-apart',
+  setup(build) {
+    build.onResolve({ filter: /^https-proxy-agent$/ }, () => ({ path: './proxyAgent.js', external: true }));
+  },
+};
+
 const builds = [
   {
     ...common,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
     external: [...common.external, 'vscode'],
-    plugins: [wsClientOnly, wsWithoutDeflate, wsUnusedParts, noDebug],
+    plugins: [wsClientOnly, wsWithoutDeflate, wsUnusedParts, proxyAgentApart],
+    // import() of a file left outside the bundle (dist/proxyAgent.js) becomes a plain require, not Node's ESM loader.
+    supported: { 'dynamic-import': false },
     // Mark when the bundle starts and ends executing, so activate() can log how long loading took.
     banner: { js: 'globalThis.__instamrktLoadStart = performance.now();' },
     footer: { js: 'globalThis.__instamrktLoadEnd = performance.now();' },
+  },
+  {
+    ...common,
+    stdin: { contents: "export { HttpsProxyAgent } from 'https-proxy-agent';", resolveDir: process.cwd(), sourcefile: 'proxyAgent.js', loader: 'js' },
+    outfile: 'dist/proxyAgent.js',
+    plugins: [noDebug],
   },
   { ...common, entryPoints: ['src/emulator/main.ts'], outfile: 'dist/emulator.js' },
 ];
