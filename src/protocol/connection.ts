@@ -17,7 +17,7 @@ import {
   ProxyAuthenticationError,
   ProxyError,
 } from './errors';
-import { routeFor, type Route } from './network';
+import { routeFor, withCertificateDate, type Route } from './network';
 import { buildHandshakeUrl, redactHandshakeUrl } from './handshake';
 import type { MessageOf, ServerMessage } from './messages';
 import { KeepAlive } from './keepAlive';
@@ -171,7 +171,9 @@ export class Connection {
     if (stale()) throw cancelled();
     this.#log('info', `Connecting to ${redactHandshakeUrl(url)}, ${route.decision.reason}`);
     const channel = this.#openChannel(url, route);
-    await channel.opened;
+    await channel.opened.catch(async (error: Error) => {
+      throw await withCertificateDate(error, url, route, this.#opts.requestTimeoutMs);
+    });
     if (stale()) throw cancelled();
     const log = this.#log.bind(this);
     await logOn(channel, log);

@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { ConnectionFailedError, ProtocolError } from './errors';
-import { networkFailure, proxyAuthenticationError, type Route } from './network';
+import { networkFailure, proxyAuthenticationError, withCertificateDate, type Route } from './network';
 import { tlsDetails, type TlsDetails } from './tlsProblems';
 
 export interface Exchange {
@@ -42,7 +42,7 @@ export function exchange(url: URL, route: Route, request: Exchange): Promise<Rep
       clearTimeout(timer);
       f(v);
     };
-    req.on('error', settle((err: Error) => reject(networkFailure(err, url, route))));
+    req.on('error', settle((err: Error) => void withCertificateDate(networkFailure(err, url, route), url, route, request.timeoutMs).then(reject)));
     req.on('response', (res) => {
       if (res.statusCode === 407) {
         res.resume();

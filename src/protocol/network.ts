@@ -8,6 +8,7 @@ import * as https from 'node:https';
 import { CertificateError, ConnectionFailedError, describeError, ProxyAuthenticationError, ProxyError } from './errors';
 import { displayProxy, proxyFor, type ProxyDecision, type ProxyEnv, type ProxySettings } from './proxy';
 import { certificateError } from './tlsProblems';
+import { peekTls } from './tlsPeek';
 
 export interface NetworkOptions {
   /**
@@ -85,4 +86,16 @@ export function networkFailure(err: unknown, url: URL, route: Route | undefined,
   const certificate = certificateError(err, (atProxy ? proxy : url).hostname.replace(/^\[|\]$/g, ''), { expiredOn, atProxy });
   if (certificate) return certificate;
   return new ConnectionFailedError(`Could not connect to ${atProxy ? `the proxy ${displayProxy(proxy)}` : url.host}: ${describeError(err)}`, undefined, { cause: err });
+}
+
+/**
+ * A refused handshake does not say when the certificate expired: for an
+ * expired server certificate, read its end date with a second handshake that
+ * sends nothing (peekTls), so the message can say "expired on DATE". Any
+ * other error is returned as it is; so is this one if the look fails.
+ */
+export async function withCertificateDate(error: Error, url: URL, route: Route, timeoutMs: number): Promise<Error> {
+  if (!(error instanceof CertificateError) || error.problem !== 'expired' || error.atProxy) return error;
+  const details = await peekTls(url, route, timeoutMs).catch(() => undefined);
+  return (details?.validTo && certificateError(error.cause, error.host, { expiredOn: details.validTo })) || error;
 }

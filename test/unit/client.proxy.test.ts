@@ -145,6 +145,23 @@ describe('the client through a CONNECT proxy (plain Node)', () => {
     assert.ok(c.nextRetryAt !== undefined, 'a retry is scheduled');
   });
 
+  it('names the date an expired server certificate ended, read through the tunnel', async () => {
+    const p = await proxy();
+    const expired = await startEmulator({ port: 0, seed: 'demo', tls: pki.expired });
+    try {
+      const network: NetworkOptions = { ca: pki.ca, env: { HTTPS_PROXY: p.url } };
+      const date = new Date(Math.floor(pki.expired.expiredAt.getTime() / 1000) * 1000).toUTCString();
+      const isExpired = (err: unknown): boolean => err instanceof CertificateError && err.problem === 'expired' && err.message.startsWith(`The certificate of ${PROXIED_TEST_HOST} expired on ${date}.`);
+      await assert.rejects(new RestClient(`https://${PROXIED_TEST_HOST}:${expired.port}`, { network }).login('demo', 'demo'), isExpired);
+      const c = new InstamrktClient({ serverUrl: `wss://${PROXIED_TEST_HOST}:${expired.port}`, credentials: async () => ({ userId: '1001', sessionKey: 'unused' }), keepAliveMs: 0, reconnect: false, network: () => network });
+      clients.push(c);
+      await assert.rejects(c.connect(), isExpired);
+      assert.deepEqual([...new Set(p.tunnels())], [`${PROXIED_TEST_HOST}:${expired.port}`]);
+    } finally {
+      await expired.close();
+    }
+  });
+
   describe('an https:// proxy and http.proxyStrictSSL', () => {
     it('refuses a proxy whose certificate is not trusted, naming the proxy and http.proxyStrictSSL', async () => {
       const p = await proxy({ tls: pki.selfSigned });
