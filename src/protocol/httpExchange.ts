@@ -6,7 +6,7 @@
 // No redirects are followed; the reply is capped; a 407 is the proxy's.
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { TLSSocket } from 'node:tls';
+import { TLSSocket } from 'node:tls';
 import { ConnectionFailedError, ProtocolError } from './errors';
 import { networkFailure, proxyAuthenticationError, withCertificateDate, type Route } from './network';
 import { tlsDetails, type TlsDetails } from './tlsProblems';
@@ -30,9 +30,8 @@ export interface Reply {
 }
 
 export function exchange(url: URL, route: Route, request: Exchange): Promise<Reply> {
-  const secure = url.protocol === 'https:';
   return new Promise<Reply>((resolve, reject) => {
-    const req = (secure ? https : http).request(url, { method: request.method, headers: request.headers, agent: route.agent, ca: route.ca });
+    const req = (url.protocol === 'https:' ? https : http).request(url, { method: request.method, headers: request.headers, agent: route.agent, ca: route.ca });
     const fail = (err: Error): void => {
       req.destroy();
       reject(err);
@@ -49,7 +48,8 @@ export function exchange(url: URL, route: Route, request: Exchange): Promise<Rep
         settle(fail)(proxyAuthenticationError(route));
         return;
       }
-      const tls = secure ? tlsDetails(res.socket as TLSSocket) : undefined;
+      // Whatever agent carried it (VS Code may have put in its own), only a TLS socket has a certificate to describe.
+      const tls = res.socket instanceof TLSSocket ? tlsDetails(res.socket) : undefined;
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {
