@@ -4,19 +4,7 @@
 // trusted (a request timed out, the server is closing it) is dropped in the
 // same step as the state change: state, errors and calls always agree.
 import { CodeTable, OpName, ResName } from './codes';
-import {
-  AuthenticationError,
-  CertificateError,
-  ConnectionLostError,
-  DisposedError,
-  errorMessage,
-  formatDuration,
-  InvalidArgumentError,
-  NotConnectedError,
-  ProtocolError,
-  ProxyAuthenticationError,
-  ProxyError,
-} from './errors';
+import { AuthenticationError, CertificateError, ConnectionLostError, DisposedError, errorMessage, formatDuration, InvalidArgumentError, NotConnectedError, ProtocolError, ProxyAuthenticationError, ProxyError } from './errors';
 import { routeFor, withCertificateDate, type Route } from './network';
 import { buildHandshakeUrl, redactHandshakeUrl } from './handshake';
 import type { MessageOf, ServerMessage } from './messages';
@@ -29,15 +17,9 @@ import { RequestChannel } from './requestChannel';
 import type { EchoIds, PendingRequest } from './requestQueue';
 
 /** Errors after which retrying on a timer cannot help: the user has to act (sign in, trust or fix a certificate, fix a proxy setting). */
+const PERMANENT = [AuthenticationError, InvalidArgumentError, DisposedError, CertificateError, ProxyAuthenticationError, ProxyError];
 function isPermanent(error: Error | undefined): boolean {
-  return (
-    error instanceof AuthenticationError ||
-    error instanceof InvalidArgumentError ||
-    error instanceof DisposedError ||
-    error instanceof CertificateError ||
-    error instanceof ProxyAuthenticationError ||
-    error instanceof ProxyError
-  );
+  return PERMANENT.some((kind) => error instanceof kind);
 }
 
 export class Connection {
