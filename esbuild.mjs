@@ -59,16 +59,69 @@ const wsWithoutDeflate = {
   },
 };
 
+// https-proxy-agent logs through `debug`, which reads DEBUG from the environment and
+// brings supports-color, ms and has-flag (10 KB). The extension logs to its own
+// channel, never to stderr: bundle a logger that does nothing.
+const noDebug = {
+  name: 'no-debug',
+  setup(build) {
+    build.onResolve({ filter: /^debug$/ }, () => ({ path: 'debug', namespace: 'no-debug' }));
+    build.onLoad({ filter: /.*/, namespace: 'no-debug' }, () => ({ contents: 'module.exports = () => () => {};', loader: 'js' }));
+  },
+};
+
+// The client uses ws's EventEmitter API (socket.on), never the WHATWG one
+// (addEventListener, onopen, ...), and with permessage-deflate off ws never
+// parses or formats a Sec-WebSocket-Extensions header (it refuses a server
+// that sends one). Bundle stubs that fail loudly in place of those two
+// modules (4 KB); the emulator keeps the real ones.
+const wsUnusedParts = {
+  name: 'ws-unused-parts',
+  setup(build) {
+    const stubs = {
+      './event-target': `const no = () => { throw new Error('ws event-target API is not part of this bundle: use socket.on().'); };
+module.exports = { EventTarget: { addEventListener: no, removeEventListener: no } };`,
+      './extension': `const no = () => { throw new Error('ws extension negotiation is not part of this bundle: the client is built with perMessageDeflate: false.'); };
+module.exports = { format: no, parse: no };`,
+    };
+    build.onResolve({ filter: /^\.\/(event-target|extension)$/ }, (args) =>
+      path.dirname(args.importer) === path.dirname(wsClientFile) ? { path: args.path, namespace: 'ws-unused-parts' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'ws-unused-parts' }, (args) => ({ contents: stubs[args.path], loader: 'js' }));
+  },
+};
+
+// The extension tunnels through a proxy itself only when VS Code lets it
+// (http.proxySupport "on" or "off"; under the default "override" VS Code
+// replaces its agent) and a proxy is set: most users never need
+// https-proxy-agent. It is bundled apart, as dist/proxyAgent.js, and the
+// extension's `import('https-proxy-agent')` becomes a require of that file
+// on first use: activation never reads it (5 KB).
+const proxyAgentApart = {
+  name: 'proxy-agent-apart',
+  setup(build) {
+    build.onResolve({ filter: /^https-proxy-agent$/ }, () => ({ path: './proxyAgent.js', external: true }));
+  },
+};
+
 const builds = [
   {
     ...common,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
     external: [...common.external, 'vscode'],
-    plugins: [wsClientOnly, wsWithoutDeflate],
+    plugins: [wsClientOnly, wsWithoutDeflate, wsUnusedParts, proxyAgentApart],
+    // import() of a file left outside the bundle (dist/proxyAgent.js) becomes a plain require, not Node's ESM loader.
+    supported: { 'dynamic-import': false },
     // Mark when the bundle starts and ends executing, so activate() can log how long loading took.
     banner: { js: 'globalThis.__instamrktLoadStart = performance.now();' },
     footer: { js: 'globalThis.__instamrktLoadEnd = performance.now();' },
+  },
+  {
+    ...common,
+    stdin: { contents: "export { HttpsProxyAgent } from 'https-proxy-agent';", resolveDir: process.cwd(), sourcefile: 'proxyAgent.js', loader: 'js' },
+    outfile: 'dist/proxyAgent.js',
+    plugins: [noDebug],
   },
   { ...common, entryPoints: ['src/emulator/main.ts'], outfile: 'dist/emulator.js' },
 ];

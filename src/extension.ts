@@ -42,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
   const session = new Session({
     store: credentials,
     endpoints: () => config.endpoints,
+    network: () => config.network,
     logger: log.named('connection'),
     onSecret: (v) => redactor.addSecret(v),
   });

@@ -1,7 +1,8 @@
 // The one redactor every log line passes through, at every level: it blanks
 // secret values it has been told about (passwords, session keys) and anything
 // shaped like a secret (digests, `session_key`/`password` fields, `h=` query
-// parameters), so a log never holds something that signs a user in.
+// parameters, a proxy's user:password@ and Proxy-Authorization), so a log
+// never holds something that signs a user in.
 
 const MASK = '«redacted»';
 
@@ -9,6 +10,9 @@ const FIELD = /("(?:password|session_key|user_session_key|sessionKey|h|X-XSRFTok
 const QUERY = /([?&](?:h|password|session_key|key)=)[^&\s"']*/gi;
 const HEX64 = /\b[0-9a-f]{64}\b/gi;
 const COOKIE = /((?:user_session_key|_xsrf|im_user)=)[^;\s"']*/gi;
+// A proxy's credentials: the user:password of a URL, and a Proxy-Authorization value.
+const USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@"']+@/gi;
+const PROXY_AUTH = /(proxy-?authorization["']?\s*[:=]\s*["']?)[^"'\r\n]+/gi;
 
 export class Redactor {
   readonly #secrets = new Set<string>();
@@ -23,7 +27,13 @@ export class Redactor {
   }
 
   redact(text: string): string {
-    let out = text.replace(FIELD, `$1"${MASK}"`).replace(QUERY, `$1${MASK}`).replace(COOKIE, `$1${MASK}`).replace(HEX64, MASK);
+    let out = text
+      .replace(FIELD, `$1"${MASK}"`)
+      .replace(QUERY, `$1${MASK}`)
+      .replace(COOKIE, `$1${MASK}`)
+      .replace(HEX64, MASK)
+      .replace(USERINFO, `$1${MASK}@`)
+      .replace(PROXY_AUTH, `$1${MASK}`);
     for (const secret of this.#secrets) {
       if (out.includes(secret)) out = out.split(secret).join(MASK);
     }

@@ -1,5 +1,6 @@
 // Reads the emulator's command line (see HELP) into the options of
 // startEmulator; a bad value is a CliUsageError naming the flag, never ignored.
+import { readFileSync } from 'node:fs';
 import { DEFAULT_OPS, type OpName } from '../protocol/codes';
 import { ActiveFaults, EmulatorFaultError, EmulatorFaults } from './faults';
 import { SeedName } from './seed';
@@ -9,6 +10,8 @@ export interface CliOptions {
   port: number;
   seed: SeedName;
   statePath?: string;
+  /** --tls-cert / --tls-key (given together): serve https and wss with this PEM certificate and key. */
+  tls?: { certFile: string; keyFile: string };
   /** Every fault flag (--delay-reply, --drop-reply, --late-reply, …), as startEmulator's `faults`. */
   faults: EmulatorFaults;
   verbose: boolean;
@@ -29,6 +32,9 @@ Options:
   --port N               port, 0 picks a free one (default 9999)
   --seed demo|empty      starting data when there is no state file yet (default demo)
   --state FILE           keep all state in this JSON file (default: memory only)
+  --tls-cert FILE        serve REST over https and the WebSocket over wss (one port)
+                         with this PEM certificate (chain); needs --tls-key
+  --tls-key FILE         the PEM private key of --tls-cert
   --verbose              log connections and each request by op name on stderr
   --help, -h             show this help
 
@@ -77,6 +83,8 @@ function opDelay(flag: string, v: string): [OpName, number] {
 export function parseCliArgs(argv: readonly string[]): CliOptions {
   const out: CliOptions = { host: '127.0.0.1', port: 9999, seed: 'demo', faults: {}, verbose: false };
   const faults = out.faults;
+  let tlsCert: string | undefined;
+  let tlsKey: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -115,6 +123,14 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         const v = value();
         if (v === '') throw new CliUsageError('--state needs a file name.');
         out.statePath = v;
+        break;
+      }
+      case '--tls-cert':
+      case '--tls-key': {
+        const v = value();
+        if (v === '') throw new CliUsageError(`${flag} needs a file name.`);
+        if (flag === '--tls-cert') tlsCert = v;
+        else tlsKey = v;
         break;
       }
       case '--delay-reply': {
@@ -160,6 +176,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         throw new CliUsageError(`Unknown argument "${arg}".`);
     }
   }
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) throw new CliUsageError(tlsCert === undefined ? '--tls-key needs --tls-cert too.' : '--tls-cert needs --tls-key too.');
+  if (tlsCert !== undefined && tlsKey !== undefined) out.tls = { certFile: tlsCert, keyFile: tlsKey };
   try {
     // The same checks as startEmulator's, so a conflict (e.g. one op both dropped and late) is a usage error.
     ActiveFaults.from(faults);
@@ -168,4 +186,18 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     throw err;
   }
   return out;
+}
+
+/** Reads the --tls-cert and --tls-key files; one that is missing or unreadable is a CliUsageError naming the flag and the reason. */
+export function readTlsFiles(tls: { certFile: string; keyFile: string }): { cert: Buffer; key: Buffer } {
+  const read = (flag: string, file: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (err as Error).message;
+      throw new CliUsageError(`${flag}: cannot read "${file}" (${why}).`);
+    }
+  };
+  return { cert: read('--tls-cert', tls.certFile), key: read('--tls-key', tls.keyFile) };
 }

@@ -2,7 +2,7 @@
 // arguments, starts the server, prints where it listens, and shuts down
 // cleanly on SIGINT / SIGTERM.
 import { isLoopbackHost } from '../protocol/handshake';
-import { CliHelpRequested, CliUsageError, HELP, parseCliArgs } from './cliArgs';
+import { CliHelpRequested, CliUsageError, HELP, parseCliArgs, readTlsFiles } from './cliArgs';
 import { describeFaults } from './faults';
 import { DEMO_USER, PLAYER_USER } from './seed';
 import { EmulatorStartError, startEmulator } from './server';
@@ -11,8 +11,10 @@ import { readyLine } from './readyLine';
 
 async function main(): Promise<number> {
   let options;
+  let tls;
   try {
     options = parseCliArgs(process.argv.slice(2));
+    tls = options.tls && readTlsFiles(options.tls);
   } catch (err) {
     if (err instanceof CliHelpRequested) {
       process.stdout.write(`${HELP}\n`);
@@ -30,7 +32,7 @@ async function main(): Promise<number> {
     process.once('SIGTERM', () => resolve());
   });
   if (!isLoopbackHost(options.host)) {
-    process.stderr.write(`Warning: binding ${options.host}, which is not loopback; anyone who can reach it can use this emulator over plain HTTP.\n`);
+    process.stderr.write(`Warning: binding ${options.host}, which is not loopback; anyone who can reach it can use this emulator${tls ? '' : ' over plain HTTP'}.\n`);
   }
   let emulator;
   try {
@@ -40,13 +42,15 @@ async function main(): Promise<number> {
       seed: options.seed,
       statePath: options.statePath,
       faults: options.faults,
+      tls,
       log: options.verbose ? (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`) : undefined,
       onStateWriteError: (err) => process.stderr.write(`Could not write the state file (still serving; the next change retries): ${err.message}\n`),
     });
   } catch (err) {
     if (err instanceof EmulatorStartError) {
+      // A certificate or key that cannot be used is the caller's mistake, like an unreadable file.
       process.stderr.write(`${err.message}\n`);
-      return 1;
+      return err.reason === 'tls' ? 2 : 1;
     }
     throw err;
   }

@@ -1,7 +1,10 @@
-// startEmulator(): one HTTP server on one port carrying the REST sign-in and
-// the WebSocket API of a local Instamrkt, with state in memory or in a file.
-// This module only wires the parts together and owns their lifecycle.
+// startEmulator(): one HTTP (or HTTPS) server on one port carrying the REST
+// sign-in and the WebSocket API of a local Instamrkt, with state in memory or
+// in a file. This module only wires the parts together and owns their lifecycle.
 import * as http from 'node:http';
+import * as https from 'node:https';
+import type * as net from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { AUTO_LOGON_WINDOW_MS } from './accounts';
@@ -48,12 +51,22 @@ export interface EmulatorOptions {
   replyDelays?: Partial<Record<OpName, number>>;
   /** Fault modes in force from the start (see faults.ts and the README); default none. */
   faults?: EmulatorFaults;
+  /**
+   * Serve REST over https and the WebSocket over wss (same port) with this
+   * certificate (chain) and its private key, both PEM. Absent: plain http/ws.
+   */
+  tls?: EmulatorTls;
+}
+
+export interface EmulatorTls {
+  cert: string | Buffer;
+  key: string | Buffer;
 }
 
 export interface Emulator {
-  /** REST base, e.g. http://127.0.0.1:9999 */
+  /** REST base, e.g. http://127.0.0.1:9999 (https:// with `tls`) */
   url: string;
-  /** WebSocket base, e.g. ws://127.0.0.1:9999 */
+  /** WebSocket base, e.g. ws://127.0.0.1:9999 (wss:// with `tls`) */
   wsUrl: string;
   host: string;
   port: number;
@@ -77,7 +90,7 @@ export interface Emulator {
 export class EmulatorStartError extends Error {
   constructor(
     message: string,
-    readonly reason: 'port-in-use' | 'state-file' | 'listen' | 'options',
+    readonly reason: 'port-in-use' | 'state-file' | 'listen' | 'options' | 'tls',
   ) {
     super(message);
     this.name = 'EmulatorStartError';
@@ -115,7 +128,7 @@ async function loadOrSeed(options: EmulatorOptions, now: number): Promise<Emulat
   return state;
 }
 
-function listen(server: http.Server, host: string, port: number): Promise<number> {
+function listen(server: net.Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
@@ -131,6 +144,19 @@ function listen(server: http.Server, host: string, port: number): Promise<number
     server.once('listening', onListening);
     server.listen(port, host);
   });
+}
+
+/** Throws EmulatorStartError ('tls') for a certificate or key Node cannot use, or a key that is not the certificate's. */
+function checkTls(tls: EmulatorTls): void {
+  try {
+    createSecureContext({ cert: tls.cert, key: tls.key });
+  } catch (err) {
+    throw new EmulatorStartError(`The TLS certificate or key cannot be used: ${(err as Error).message}`, 'tls');
+  }
+}
+
+function createServer(tls: EmulatorTls | undefined, handler: http.RequestListener): http.Server | https.Server {
+  return tls ? https.createServer({ cert: tls.cert, key: tls.key }, handler) : http.createServer(handler);
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -149,6 +175,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (err instanceof EmulatorFaultError) throw new EmulatorStartError(err.message, 'options');
     throw err;
   }
+  // Before anything is read or written: a bad certificate stops the start with nothing changed.
+  if (options.tls) checkTls(options.tls);
   const state = await loadOrSeed(options, now());
   const onStateWriteError = options.onStateWriteError ?? ((err: Error) => log(`could not write the state file: ${err.message}`));
   let saver: StateSaver = noSaver;
@@ -192,7 +220,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
   };
 
-  const server = http.createServer((req, res) => void handleHttp(env, req, res));
+  const server = createServer(options.tls, (req, res) => void handleHttp(env, req, res));
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     if (closing) return refuseUpgrade(socket, 503, 'The emulator is shutting down.');
@@ -203,6 +231,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       onOpen(ws, accepted);
     });
   });
+  // A client that refuses our certificate (or speaks plain HTTP to the TLS port) ends its own attempt; we only note it.
+  server.on('tlsClientError', (err: Error) => log(`TLS handshake failed: ${err.message}`));
   server.on('clientError', (_err, socket: Duplex) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     socket.destroy();
@@ -218,9 +248,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     for (const conn of registry.all()) conn.ws.terminate();
   };
 
+  const secure = options.tls !== undefined;
   return {
-    url: `http://${urlHost}:${port}`,
-    wsUrl: `ws://${urlHost}:${port}`,
+    url: `${secure ? 'https' : 'http'}://${urlHost}:${port}`,
+    wsUrl: `${secure ? 'wss' : 'ws'}://${urlHost}:${port}`,
     host,
     port,
     connectionCount: () => registry.size,

@@ -2,13 +2,19 @@
 // documented defaults and bounds applied, so no other module reads raw config.
 // It is also the one place that says whether a connection setting is usable,
 // with the protocol's own checks, so what is reported and what the connection
-// refuses can never disagree.
+// refuses can never disagree; and it reads VS Code's own http.* proxy settings
+// for the connection, as VS Code users set them for every extension.
 import vscode = require('vscode');
 import { Settings } from '../ids';
 // Not the protocol index: it would load the client (and ws) at activation.
 import { errorMessage } from '../protocol/errors';
 import { checkRestUrl, checkWebSocketUrl } from '../protocol/handshake';
 import type { Endpoints } from '../sources/session';
+import type { NetworkOptions } from '../protocol/network';
+import type { ProxySupport } from '../protocol/proxy';
+
+/** VS Code's settings that change how a connection is routed (read by network). */
+const HTTP_SETTINGS = ['proxy', 'noProxy', 'proxyStrictSSL', 'proxyAuthorization', 'proxySupport'].map((key) => `http.${key}`);
 
 export type CloseConfirmation = 'modal' | 'typeName';
 
@@ -71,6 +77,32 @@ export class Config {
   }
 
   /**
+   * How to route connections: VS Code's http.proxy, http.noProxy,
+   * http.proxyStrictSSL, http.proxyAuthorization and http.proxySupport, and
+   * the environment (HTTPS_PROXY, NO_PROXY, ...). No `ca`: in VS Code the
+   * host's trust store applies (Node's roots, NODE_EXTRA_CA_CERTS and the
+   * system certificates VS Code adds), as for every other extension.
+   */
+  get network(): NetworkOptions {
+    const http = vscode.workspace.getConfiguration('http');
+    const text = (key: string): string | undefined => {
+      const v = http.get<unknown>(key);
+      return typeof v === 'string' ? v : undefined;
+    };
+    const noProxy = http.get<unknown>('noProxy');
+    return {
+      proxy: {
+        proxy: text('proxy'),
+        noProxy: Array.isArray(noProxy) ? noProxy.filter((e): e is string => typeof e === 'string') : [],
+        strictSSL: http.get<unknown>('proxyStrictSSL') !== false,
+        authorization: text('proxyAuthorization'),
+        support: text('proxySupport') as ProxySupport | undefined,
+      },
+      env: process.env,
+    };
+  }
+
+  /**
    * The connection settings that would be refused (invalid, or plain ws:// /
    * http:// to a host that is not this machine), optionally only those a
    * settings change touched.
@@ -90,10 +122,11 @@ export class Config {
     return found;
   }
 
-  /** True when the change touches a setting that needs a new connection. */
+  /** True when the change touches a setting that needs a new connection (VS Code's proxy settings too). */
   static affectsConnection(e: vscode.ConfigurationChangeEvent): boolean {
-    return [Settings.serverUrl, Settings.restUrl, Settings.requestTimeoutSeconds, Settings.keepAliveSeconds].some((key) =>
-      e.affectsConfiguration(`${Settings.section}.${key}`),
-    );
+    return [Settings.serverUrl, Settings.restUrl, Settings.requestTimeoutSeconds, Settings.keepAliveSeconds]
+      .map((key) => `${Settings.section}.${key}`)
+      .concat(HTTP_SETTINGS)
+      .some((setting) => e.affectsConfiguration(setting));
   }
 }

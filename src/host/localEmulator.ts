@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Emitter } from '../protocol/events';
-import { READY_LINE } from '../emulator/readyLine';
+import { READY_LINE, webSocketUrlFor } from '../emulator/readyLine';
 import { errorMessage } from '../protocol/errors';
 
 const START_TIMEOUT_MS = 20_000;
@@ -115,7 +115,7 @@ export class LocalEmulator {
           ready = true;
           clearTimeout(timer);
           const httpUrl = m[1];
-          resolve({ httpUrl, wsUrl: httpUrl.replace(/^http:/, 'ws:'), pid: child.pid });
+          resolve({ httpUrl, wsUrl: webSocketUrlFor(httpUrl), pid: child.pid });
         } else if (out.length > 64 * 1024) {
           out = out.slice(-1024);
         }

@@ -4,6 +4,7 @@
 import { backoffProblem, BackoffOptions, DEFAULT_BACKOFF } from './backoff';
 import { checkWebSocketUrl } from './handshake';
 import { InvalidArgumentError } from './errors';
+import type { NetworkOptions } from './network';
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected';
 
@@ -46,6 +47,8 @@ export interface ClientOptions {
   /** Ask the server for its code table after logon (falls back to the documented codes). */
   fetchOpcodes?: boolean;
   logger?: Logger;
+  /** Proxy settings and trusted CAs, asked on every (re)connect so a changed setting applies; default: none, the process environment. */
+  network?: () => NetworkOptions;
   /** Source of randomness for the backoff jitter (tests). */
   random?: () => number;
 }
@@ -72,6 +75,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     maxPayload: DEFAULT_MAX_PAYLOAD,
     fetchOpcodes: true,
     random: Math.random,
+    network: () => ({}),
     ...stripUndefined(options),
     serverUrl: options.serverUrl,
     credentials: options.credentials,

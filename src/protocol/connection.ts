@@ -4,7 +4,8 @@
 // trusted (a request timed out, the server is closing it) is dropped in the
 // same step as the state change: state, errors and calls always agree.
 import { CodeTable, OpName, ResName } from './codes';
-import { AuthenticationError, ConnectionLostError, DisposedError, errorMessage, formatDuration, InvalidArgumentError, NotConnectedError, ProtocolError } from './errors';
+import { AuthenticationError, CertificateError, ConnectionLostError, DisposedError, errorMessage, formatDuration, InvalidArgumentError, NotConnectedError, ProtocolError, ProxyAuthenticationError, ProxyError } from './errors';
+import { routeFor, withCertificateDate, type Route } from './network';
 import { buildHandshakeUrl, redactHandshakeUrl } from './handshake';
 import type { MessageOf, ServerMessage } from './messages';
 import { KeepAlive } from './keepAlive';
@@ -15,9 +16,10 @@ import type { ConnectionState, Credentials, Logger, ResolvedOptions, StateChange
 import { RequestChannel } from './requestChannel';
 import type { EchoIds, PendingRequest } from './requestQueue';
 
-/** Errors after which retrying on a timer cannot help: the user has to act. */
+/** Errors after which retrying on a timer cannot help: the user has to act (sign in, trust or fix a certificate, fix a proxy setting). */
+const PERMANENT = [AuthenticationError, InvalidArgumentError, DisposedError, CertificateError, ProxyAuthenticationError, ProxyError];
 function isPermanent(error: Error | undefined): boolean {
-  return error instanceof AuthenticationError || error instanceof InvalidArgumentError || error instanceof DisposedError;
+  return PERMANENT.some((kind) => error instanceof kind);
 }
 
 export class Connection {
@@ -147,9 +149,13 @@ export class Connection {
     if (!credentials || !credentials.userId || !credentials.sessionKey) throw new AuthenticationError('Not signed in to Instamrkt: no user id and session key.');
 
     const url = buildHandshakeUrl(this.#opts.serverUrl, credentials.userId, credentials.sessionKey);
-    this.#log('info', `Connecting to ${redactHandshakeUrl(url)}`);
-    const channel = this.#openChannel(url);
-    await channel.opened;
+    const route = await routeFor(url, this.#opts.network());
+    if (stale()) throw cancelled();
+    this.#log('info', `Connecting to ${redactHandshakeUrl(url)}, ${route.decision.reason}`);
+    const channel = this.#openChannel(url, route);
+    await channel.opened.catch(async (error: Error) => {
+      throw await withCertificateDate(error, url, route, this.#opts.requestTimeoutMs);
+    });
     if (stale()) throw cancelled();
     const log = this.#log.bind(this);
     await logOn(channel, log);
@@ -168,8 +174,8 @@ export class Connection {
     if (reconnected) this.#reconnectEmitter.fire();
   }
 
-  #openChannel(url: URL): RequestChannel {
-    const channel = new RequestChannel(url, this.#opts, {
+  #openChannel(url: URL, route: Route): RequestChannel {
+    const channel = new RequestChannel(url, { maxPayload: this.#opts.maxPayload, requestTimeoutMs: this.#opts.requestTimeoutMs, route }, {
       onEvent: (message) => this.#eventEmitter.fire(message),
       onProtocolError: (error, dropped) => this.#reportProtocolError(error, dropped),
       onTimeout: (timedOut, expired) => this.#onTimeout(timedOut, expired),

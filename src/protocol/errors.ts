@@ -11,7 +11,10 @@ export type ErrorCode =
   | 'insecure-url'
   | 'not-connected'
   | 'disposed'
-  | 'invalid-argument';
+  | 'invalid-argument'
+  | 'certificate'
+  | 'proxy-authentication'
+  | 'proxy';
 
 export abstract class InstamrktError extends Error {
   abstract readonly code: ErrorCode;
@@ -100,6 +103,55 @@ export class DisposedError extends InstamrktError {
 /** A caller's mistake (bad argument): thrown at once, never sent. */
 export class InvalidArgumentError extends InstamrktError {
   readonly code = 'invalid-argument';
+}
+
+/** What is wrong with a server's certificate, from Node's TLS error codes (tlsProblems.ts). */
+export type CertificateProblem = 'self-signed' | 'untrusted' | 'expired' | 'not-yet-valid' | 'wrong-host' | 'revoked' | 'other';
+
+/**
+ * The server's TLS certificate was refused: not trusted, expired, for another
+ * host, ... Retrying cannot help (the backoff stops); the message names the
+ * problem and the host, and says what to do.
+ */
+export class CertificateError extends InstamrktError {
+  readonly code = 'certificate';
+  constructor(
+    message: string,
+    readonly problem: CertificateProblem,
+    /** The host whose certificate was refused. */
+    readonly host: string,
+    /** It is an https:// proxy's certificate (http.proxyStrictSSL), not the server's. */
+    readonly atProxy: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The proxy answered 407: it wants credentials (http.proxy's user:password, or http.proxyAuthorization). Not retried. */
+export class ProxyAuthenticationError extends InstamrktError {
+  readonly code = 'proxy-authentication';
+  constructor(
+    message: string,
+    /** The proxy, without credentials (http://host:port), when known (VS Code may have used a system proxy). */
+    readonly proxy: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A proxy setting or variable that cannot be used (`source` names it:
+ * http.proxy, HTTPS_PROXY, ...), or a proxy that refused the tunnel. Not retried.
+ */
+export class ProxyError extends InstamrktError {
+  readonly code = 'proxy';
+  constructor(
+    message: string,
+    readonly source: string,
+  ) {
+    super(message);
+  }
 }
 
 /** An error's message with its `code` (ws and Node set one, e.g. ECONNREFUSED) when the message does not already say it. */

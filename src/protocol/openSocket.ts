@@ -4,6 +4,7 @@
 import WebSocket from 'ws';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { AuthenticationError, ConnectionFailedError, describeError, ProtocolError } from './errors';
+import { networkFailure, proxyAuthenticationError, type Route } from './network';
 
 export interface SocketHandlers {
   onFrame(data: WebSocket.RawData, isBinary: boolean): void;
@@ -16,6 +17,8 @@ export interface SocketHandlers {
 export interface SocketOptions {
   maxPayload: number;
   handshakeTimeoutMs: number;
+  /** The agent (direct or proxy tunnel) and CAs to use. */
+  route: Route;
 }
 
 /**
@@ -33,6 +36,8 @@ export function openSocket(url: URL, options: SocketOptions, handlers: SocketHan
     // text other users chose is what CRIME-style attacks need; and ws itself advises enabling
     // it only where really needed, for its CPU and memory cost. The bundle leaves its code out.
     perMessageDeflate: false,
+    agent: options.route.agent,
+    ca: options.route.ca,
   });
   const opened = new Promise<void>((resolve, reject) => {
     let settled = false;
@@ -46,7 +51,9 @@ export function openSocket(url: URL, options: SocketOptions, handlers: SocketHan
       failure ??=
         status === 401 || status === 403
           ? new AuthenticationError(`The server refused the connection (HTTP ${status}): the session key is wrong or has expired. Sign in again.`)
-          : new ConnectionFailedError(`The server answered the WebSocket handshake with HTTP ${status}.`, status);
+          : status === 407
+            ? proxyAuthenticationError(options.route)
+            : new ConnectionFailedError(`The server answered the WebSocket handshake with HTTP ${status}.`, status);
       socket.terminate();
     });
     socket.on('error', (error: Error) => {
@@ -58,7 +65,7 @@ export function openSocket(url: URL, options: SocketOptions, handlers: SocketHan
         handlers.onProtocolError(new ProtocolError(`The server broke the WebSocket framing (${code}); closing the connection.`));
         lostWhy ??= 'the server broke the WebSocket framing';
       } else if (!settled) {
-        failure ??= new ConnectionFailedError(`Could not connect to ${url.host}: ${describeError(error)}`, undefined, { cause: error });
+        failure ??= networkFailure(error, url, options.route);
       } else {
         lostWhy ??= describeError(error);
       }

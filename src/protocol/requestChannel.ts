@@ -10,6 +10,7 @@ import { decodeFrame, encodeRequest, MessageOf, ServerMessage } from './messages
 import { openSocket } from './openSocket';
 import { EchoIds, PendingRequest, rawEchoIds, RequestQueue } from './requestQueue';
 import type { Logger } from './clientOptions';
+import type { Route } from './network';
 
 interface Ticket {
   resolve(message: ServerMessage): void;
@@ -30,6 +31,7 @@ export interface ChannelHooks {
 export interface ChannelOptions {
   maxPayload: number;
   requestTimeoutMs: number;
+  route: Route;
 }
 
 export class RequestChannel {
@@ -50,7 +52,7 @@ export class RequestChannel {
     this.#hooks = hooks;
     const { socket, opened } = openSocket(
       url,
-      { maxPayload: options.maxPayload, handshakeTimeoutMs: options.requestTimeoutMs },
+      { maxPayload: options.maxPayload, handshakeTimeoutMs: options.requestTimeoutMs, route: options.route },
       {
         onFrame: (data, isBinary) => this.#onFrame(data, isBinary),
         onClose: (why) => {

@@ -1,11 +1,18 @@
 // Sign-in over REST (PROTOCOL.md §2): fetch the `_xsrf` anti-forgery cookie,
-// then POST /r/login/ or /r/logout/ with it as cookie and X-XSRFToken header.
+// then POST /r/login/ or /r/logout/ with it as cookie and X-XSRFToken header,
+// over the same route (proxy, CAs) as the WebSocket (httpExchange.ts).
 import { checkRestUrl } from './handshake';
 import { AuthenticationError, ConnectionFailedError, InvalidArgumentError, ProtocolError } from './errors';
+import { exchange, type Exchange, type Reply } from './httpExchange';
+import { routeFor, type NetworkOptions, type Route } from './network';
+import type { ProxyDecision } from './proxy';
+import type { TlsDetails } from './tlsProblems';
 
 export interface RestOptions {
   /** Per HTTP call, including the `_xsrf` fetch. */
   timeoutMs?: number;
+  /** Proxy settings and trusted CAs (see network.ts); default: no proxy settings, the process environment. */
+  network?: NetworkOptions;
 }
 
 export interface LoginResult {
@@ -18,7 +25,7 @@ export interface LoginResult {
 export const DEFAULT_REST_TIMEOUT_MS = 15_000;
 
 /** Largest reply body read; a sign-in reply is a few hundred bytes. */
-const MAX_REPLY_CHARS = 1 << 20;
+const MAX_REPLY_BYTES = 1 << 20;
 
 type Obj = Record<string, unknown>;
 
@@ -29,12 +36,15 @@ function isObj(v: unknown): v is Obj {
 export class RestClient {
   readonly #base: URL;
   readonly #timeoutMs: number;
+  readonly #network: NetworkOptions | undefined;
+  #route: Promise<Route> | undefined;
   #xsrf: string | undefined;
 
   /** Throws InsecureUrlError for http:// to a host that is not loopback. */
   constructor(baseUrl: string, options: RestOptions = {}) {
     this.#base = checkRestUrl(baseUrl);
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_REST_TIMEOUT_MS;
+    this.#network = options.network;
     if (!(Number.isFinite(this.#timeoutMs) && this.#timeoutMs > 0)) throw new InvalidArgumentError('timeoutMs must be a positive number.');
   }
 
@@ -70,12 +80,22 @@ export class RestClient {
     return new ConnectionFailedError(`${what} failed: HTTP ${status}${msg ? ` — ${msg}` : ''}.`, status);
   }
 
+  /**
+   * GET / once, as the sign-in does first: whether the server is reachable
+   * over this route, with the TLS connection's details (https) and the proxy
+   * decision. For a connection diagnostic; sends no credentials.
+   */
+  async probe(): Promise<{ status: number; tls?: TlsDetails; decision: ProxyDecision; xsrf: boolean }> {
+    const route = await this.#routeOnce();
+    const reply = await this.#send('/', 'GET', {});
+    return { status: reply.status, tls: reply.tls, decision: route.decision, xsrf: readCookie(reply.cookies, '_xsrf') !== undefined };
+  }
+
   /** The anti-forgery token, fetched once per client with a plain GET /. */
   async #xsrfToken(): Promise<string> {
     if (this.#xsrf !== undefined) return this.#xsrf;
-    const res = await this.#fetch(new URL('/', this.#base), { method: 'GET' });
-    await res.arrayBuffer().catch(() => undefined);
-    const token = readCookie(res.headers, '_xsrf');
+    const res = await this.#send('/', 'GET', {});
+    const token = readCookie(res.cookies, '_xsrf');
     if (token === undefined) throw new ProtocolError(`The server did not set the _xsrf cookie (HTTP ${res.status} from GET /).`);
     this.#xsrf = token;
     return token;
@@ -87,16 +107,10 @@ export class RestClient {
     if (sessionKey !== undefined) cookies.push(`user_session_key=${encodeURIComponent(sessionKey)}`);
     const headers: Record<string, string> = { 'X-XSRFToken': token, Cookie: cookies.join('; '), Accept: 'application/json' };
     if (json !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await this.#fetch(new URL(path, this.#base), { method: 'POST', headers, body: json === undefined ? undefined : JSON.stringify(json) });
+    const res = await this.#send(path, 'POST', headers, json === undefined ? undefined : JSON.stringify(json));
     // An anti-forgery refusal may mean the token expired: forget it so the next call fetches a fresh one.
     if (res.status === 403) this.#xsrf = undefined;
-    let text: string;
-    try {
-      text = await res.text();
-    } catch (cause) {
-      throw new ConnectionFailedError(`The connection broke while reading the reply to ${path} (HTTP ${res.status}).`, res.status, { cause });
-    }
-    if (text.length > MAX_REPLY_CHARS) throw new ProtocolError(`The reply to ${path} is too large (${text.length} characters).`);
+    const text = res.text;
     if (text.trim() === '') return { status: res.status, body: undefined };
     try {
       return { status: res.status, body: JSON.parse(text) as unknown };
@@ -106,29 +120,20 @@ export class RestClient {
     }
   }
 
-  async #fetch(url: URL, init: RequestInit): Promise<Response> {
-    try {
-      return await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(this.#timeoutMs) });
-    } catch (cause) {
-      const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
-      const reason = timedOut ? `no reply within ${Math.round(this.#timeoutMs / 1000)} s` : describeNetworkError(cause);
-      throw new ConnectionFailedError(`Could not reach ${url.origin}: ${reason}.`, undefined, { cause });
-    }
+  /** The route to this server (proxy or direct), decided once per client: a sign-in's calls all take the same path. */
+  #routeOnce(): Promise<Route> {
+    this.#route ??= routeFor(this.#base, this.#network);
+    return this.#route;
+  }
+
+  async #send(path: string, method: Exchange['method'], headers: Record<string, string>, body?: string): Promise<Reply> {
+    const route = await this.#routeOnce();
+    return exchange(new URL(path, this.#base), route, { method, headers, body, timeoutMs: this.#timeoutMs, maxBytes: MAX_REPLY_BYTES });
   }
 }
 
-function describeNetworkError(err: unknown): string {
-  // undici wraps the socket error (ECONNREFUSED, ENOTFOUND, ...) in `cause`.
-  const inner = err instanceof Error && err.cause instanceof Error ? err.cause : err;
-  if (inner instanceof Error) {
-    const code = (inner as Error & { code?: unknown }).code;
-    return typeof code === 'string' ? code : inner.message;
-  }
-  return String(inner);
-}
-
-function readCookie(headers: Headers, name: string): string | undefined {
-  for (const line of headers.getSetCookie()) {
+function readCookie(setCookies: readonly string[], name: string): string | undefined {
+  for (const line of setCookies) {
     const first = line.split(';', 1)[0] ?? '';
     const eq = first.indexOf('=');
     if (eq > 0 && first.slice(0, eq).trim() === name) {

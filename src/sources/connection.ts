@@ -3,6 +3,7 @@
 // never decides who is signed in (the account manager does) nor publishes
 // the status (the session does, from this state and the account's).
 import type { ClientOptions, Credentials, InstamrktClient, Logger, StateChangeEvent } from '../protocol/client';
+import type { NetworkOptions } from '../protocol/network';
 import { AuthenticationError, ConnectionLostError, errorMessage } from '../protocol/errors';
 import { Emitter, type Event } from '../protocol/events';
 import type { ServerMessage } from '../protocol/messages';
@@ -31,6 +32,8 @@ export interface LinkDeps {
   logger: Logger;
   /** The client's automatic reconnection (default: its own backoff). */
   reconnect?: ClientOptions['reconnect'];
+  /** Proxy settings and trusted CAs, read at each connection attempt. */
+  network?: () => NetworkOptions;
 }
 
 interface Waiter {
@@ -147,6 +150,7 @@ export class ConnectionManager {
       keepAliveMs: endpoints.keepAliveMs,
       logger: this.#deps.logger,
       reconnect: this.#deps.reconnect,
+      network: this.#deps.network,
     });
     this.#client = client;
     this.#subscriptions = [

@@ -61,7 +61,7 @@ export class Session {
       () => this.endpoints,
       () => this.#lifecycle.latest,
     );
-    this.#link = new ConnectionManager({ client: deps.client, logger: deps.logger, reconnect: deps.reconnect });
+    this.#link = new ConnectionManager({ client: deps.client, logger: deps.logger, reconnect: deps.reconnect, network: deps.network });
     this.#feed = new StatusFeed({
       phase: () => this.#accounts.phase,
       link: () => this.#link.state,

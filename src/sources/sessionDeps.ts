@@ -2,6 +2,7 @@
 // the storage, REST and client it is given (interfaces, so tests can hand in
 // real ones over real sockets and the extension its VS Code adapters).
 import type { ClientOptions, InstamrktClient } from '../protocol/client';
+import type { NetworkOptions } from '../protocol/network';
 import type { AccountManager, AccountStore, RestApi } from './account';
 import type { ConnectionManager } from './connection';
 import type { Intent, IntentKind } from './lifecycle';
@@ -41,6 +42,8 @@ export interface SessionDeps {
   now?: () => number;
   /** The client's automatic reconnection (tests make it quick); default: the client's backoff. */
   reconnect?: ClientOptions['reconnect'];
+  /** Proxy settings and trusted CAs for the default REST and WebSocket clients, read at each sign-in and connection attempt. */
+  network?: () => NetworkOptions;
 }
 
 /** The protocol's RestClient, loaded on first use (with the network stack): nothing needs it at activation. */
@@ -49,7 +52,7 @@ export function restFactory(deps: SessionDeps): (restUrl: string) => Promise<Res
   if (given) return (restUrl) => Promise.resolve(given(restUrl));
   return async (restUrl) => {
     const { RestClient } = await import('../protocol/rest.js');
-    return new RestClient(restUrl);
+    return new RestClient(restUrl, { network: deps.network?.() });
   };
 }
 

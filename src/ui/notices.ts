@@ -1,13 +1,15 @@
 // What the user is told when something fails, each message with its next
-// step: Open Settings for a bad setting, Start Local Emulator when the
-// emulator stopped, Sign In when a sign-in was refused, Show Log otherwise.
-// A local failure (the cache) is told apart from the operation's outcome.
+// step: Open Settings for a bad setting (VS Code's proxy settings for a proxy
+// problem, the server URLs for a certificate for another host), Start Local
+// Emulator when the emulator stopped, Sign In when a sign-in was refused,
+// Show Log otherwise. A local failure (the cache) is told apart from the
+// operation's outcome.
 import vscode = require('vscode');
 import type { Config, SettingProblem } from '../host/config';
 import { LocalEmulatorError } from '../host/localEmulator';
 import type { NextStep, Notice, Notifier } from '../host/notifier';
 import { Commands } from '../ids';
-import { AuthenticationError, InstamrktError, errorMessage } from '../protocol/errors';
+import { AuthenticationError, CertificateError, InstamrktError, ProxyError, errorMessage } from '../protocol/errors';
 import { SupersededError } from '../sources/session';
 import type { SourceService } from '../sources/sourceService';
 
@@ -26,13 +28,28 @@ export function settingNotice(problem: SettingProblem, emulatorInUse: boolean): 
   return { severity: 'error', message: message + note, steps: [NextSteps.openSettings(problem.setting)] };
 }
 
+/** The setting to open for a network error, if a setting can fix it. */
+function networkSetting(err: unknown): string | undefined {
+  if (err instanceof CertificateError) {
+    if (err.atProxy) return 'http.proxyStrictSSL';
+    // For another host: the server URLs (instamrkt.*); not trusted: whether VS Code uses the system's certificates.
+    return err.problem === 'wrong-host' ? 'instamrkt' : err.problem === 'self-signed' || err.problem === 'untrusted' ? 'http.systemCertificates' : undefined;
+  }
+  if (err instanceof ProxyError) return err.source.startsWith('http.') ? err.source : undefined;
+  // http.proxy and http.proxyAuthorization both match this search.
+  return err instanceof InstamrktError && err.code === 'proxy-authentication' ? 'http.proxy' : undefined;
+}
+
 export function errorNotice(err: unknown): Notice {
+  const setting = networkSetting(err);
   const steps =
     err instanceof AuthenticationError
       ? [NextSteps.signIn(), NextSteps.showLog()]
       : err instanceof LocalEmulatorError
         ? [NextSteps.startEmulator(), NextSteps.showLog()]
-        : [NextSteps.showLog()];
+        : setting
+          ? [NextSteps.openSettings(setting), NextSteps.showLog()]
+          : [NextSteps.showLog()];
   return { severity: 'error', message: errorMessage(err), steps };
 }
 

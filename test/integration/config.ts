@@ -1,5 +1,7 @@
 // What the launcher tells the in-host suite about its run: where the emulator
 // listens and where things are. Set by the host module before any test loads.
+import type { TestPkiFiles } from '../support/certificates';
+
 export interface IntegrationConfig {
   /** WebSocket URL of the run's emulator (also in the user setting instamrkt.serverUrl). */
   readonly serverUrl: string;
@@ -11,6 +13,12 @@ export interface IntegrationConfig {
   readonly repoRoot: string;
   /** The extension under test, publisher.name. */
   readonly extensionId: string;
+  /**
+   * The run's throwaway certificates (test/support/certificates.ts): PEM file
+   * paths. code-server runs with NODE_EXTRA_CA_CERTS = `ca`, so the extension
+   * host trusts that CA as it would a system CA.
+   */
+  readonly pki?: TestPkiFiles;
 }
 
 let current: IntegrationConfig | undefined;
@@ -39,5 +47,7 @@ export function parseTestConfig(value: unknown, source: string): IntegrationConf
     emulatorStateFile: record.emulatorStateFile as string,
     repoRoot: record.repoRoot as string,
     extensionId: record.extensionId as string,
+    // Written by the launcher next to the fields above; only its shape is trusted here.
+    pki: typeof record.pki === 'object' && record.pki !== null ? (record.pki as TestPkiFiles) : undefined,
   };
 }

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { startChild, waitForOutput, type Child } from './processes';
 import { repoRoot } from './paths';
-import { READY_LINE } from '../../src/emulator/readyLine';
+import { READY_LINE, webSocketUrlFor } from '../../src/emulator/readyLine';
 import { faultCliArgs, type EmulatorFaults } from '../../src/emulator/faults';
 
 export interface EmulatorOptions {
@@ -58,11 +58,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     await child.stop();
     throw err;
   });
-  const url = new URL(match[1]);
-  const port = Number(url.port);
+  const port = Number(new URL(match[1]).port);
   return {
     restUrl: match[1],
-    serverUrl: `ws://${url.host}`,
+    serverUrl: webSocketUrlFor(match[1]),
     port,
     stateFile: options.stateFile,
     child,

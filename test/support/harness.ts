@@ -36,6 +36,11 @@ export interface HarnessOptions {
   readonly beforeCodeServer?: (runDir: string, emulator: RunningEmulator) => Promise<void> | void;
   /** User settings on top of the harness's (which point the extension at the emulator). */
   readonly settings?: Record<string, unknown>;
+  /**
+   * Environment for code-server on top of its own; its extension host inherits it
+   * (e.g. NODE_EXTRA_CA_CERTS, to trust a test CA as a system CA would be trusted).
+   */
+  readonly codeServerEnv?: Record<string, string>;
   /** Open the workbench in Chromium (the extension host starts only when a window connects). */
   readonly browser?: boolean;
   /** Echo the children's output (npm start). */
@@ -143,7 +148,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
 
     const port = options.port ?? (await freePort());
     const codeServer = await timed('start code-server', () =>
-      serveCodeServer(install, { userDataDir, extensionsDir, port, folder: workspaceDir, logFile: path.join(runDir, 'code-server.log'), echo: options.echo, logLevel: options.logLevel }),
+      serveCodeServer(options.codeServerEnv ? { ...install, env: { ...install.env, ...options.codeServerEnv } } : install, { userDataDir, extensionsDir, port, folder: workspaceDir, logFile: path.join(runDir, 'code-server.log'), echo: options.echo, logLevel: options.logLevel }),
     );
     stoppers.push(() => codeServer.stop());
     ports.push(codeServer.port);

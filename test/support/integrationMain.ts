@@ -2,6 +2,7 @@
 // extension host of a real code-server, with the extension installed from a
 // VSIX built from this tree and the emulator running, and reports the results.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ResultsFile } from '../integration/codeServerHost';
 import type { IntegrationConfig } from '../integration/config';
@@ -11,6 +12,7 @@ import { isShuttingDown, pollUntil, stopAll } from './processes';
 import { writeStats } from './stats';
 import { grepArgument } from './cliArgs';
 import { buildTestRunnerExtension } from './testRunnerExtension';
+import { makeTestPki, writeTestPki } from './certificates';
 
 /** From the workbench opening to the results file; override with INSTAMRKT_INTEGRATION_TIMEOUT (seconds). */
 const SUITE_DEADLINE_MS = Number(process.env.INSTAMRKT_INTEGRATION_TIMEOUT ?? 600) * 1000;
@@ -20,7 +22,10 @@ export async function main(argv: readonly string[] = []): Promise<number> {
   const started = Date.now();
   let harness: Harness | undefined;
   let outcome: { passed: number; failed: number; pending: number } = { passed: 0, failed: 1, pending: 0 };
+  // The run's throwaway CA and server certificates; code-server (and so its extension host) trusts the CA.
+  const pkiDir = fs.mkdtempSync(path.join(os.tmpdir(), 'instamrkt-pki-'));
   try {
+    const pki = writeTestPki(pkiDir, await makeTestPki());
     let runFile = '';
     let progressFile = '';
     let resultsFile = '';
@@ -30,6 +35,7 @@ export async function main(argv: readonly string[] = []): Promise<number> {
       browser: true,
       // Every logger at trace, so the suite can check that no level logs a secret.
       logLevel: 'trace',
+      codeServerEnv: { NODE_EXTRA_CA_CERTS: pki.ca },
       extraExtensions: async (runDir) => {
         runFile = path.join(runDir, 'integration-run.json');
         progressFile = path.join(runDir, 'integration-progress.log');
@@ -45,6 +51,7 @@ export async function main(argv: readonly string[] = []): Promise<number> {
           emulatorStateFile: emulator.stateFile,
           repoRoot,
           extensionId: EXTENSION_ID,
+          pki,
         };
         fs.writeFileSync(runFile, JSON.stringify({ config, progressFile, resultsFile, grep }, null, 2));
       },
@@ -66,6 +73,7 @@ export async function main(argv: readonly string[] = []): Promise<number> {
       });
     }
     await stopAll();
+    fs.rmSync(pkiDir, { recursive: true, force: true });
   }
   writeStats(outcome);
   console.log(`Integration phase took ${seconds(started)} s`);

@@ -75,7 +75,7 @@ describe('emulator CLI', () => {
     assert.equal(await r.exited, 0);
     assert.equal(r.stderr(), '');
     assert.match(r.stdout(), /^Usage: node dist\/emulator\.js \[options\]\n/);
-    for (const flag of ['--host', '--port', '--seed', '--state', '--verbose', '--delay-reply', '--drop-reply', '--late-reply', '--interleave-broadcasts', '--malformed-frames', '--renumber-codes', '--refuse-opcodes', '--slow-login', '--slow-logon']) {
+    for (const flag of ['--host', '--port', '--seed', '--state', '--tls-cert', '--tls-key', '--verbose', '--delay-reply', '--drop-reply', '--late-reply', '--interleave-broadcasts', '--malformed-frames', '--renumber-codes', '--refuse-opcodes', '--slow-login', '--slow-logon']) {
       assert.match(r.stdout(), new RegExp(`^  ${flag}\\b.* \\w+`, 'm'), `${flag} has a line of its own that says what it does`);
     }
   });

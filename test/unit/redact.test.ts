@@ -39,6 +39,17 @@ describe('Redactor', () => {
     assert.ok(!out.includes('zzz-secret'));
   });
 
+  it('blanks a proxy\'s credentials: the user:password of a URL and a Proxy-Authorization value', () => {
+    const r = new Redactor();
+    const out = r.redact('http.proxy is now "http://alice:s3cret@proxy.corp:3128"; socks5://bob:pw9@p:1080');
+    assert.ok(!out.includes('alice:s3cret') && !out.includes('bob:pw9'), out);
+    assert.ok(out.includes('proxy.corp:3128') && out.includes('http://«redacted»@'), 'the proxy itself stays readable');
+    for (const line of ['Proxy-Authorization: Basic YWxpY2U6czNjcmV0', '{"proxyAuthorization":"Basic YWxpY2U6czNjcmV0"}']) {
+      assert.ok(!r.redact(line).includes('YWxpY2U6czNjcmV0'), line);
+    }
+    assert.equal(r.redact('see https://instamrkt.com/docs'), 'see https://instamrkt.com/docs', 'a URL without credentials is kept');
+  });
+
   it('ignores secrets too short to match safely but still applies the patterns', () => {
     const r = new Redactor();
     r.addSecret('ab');

@@ -1,7 +1,9 @@
 // A deliberately thin test client for the Instamrkt wire protocol: Node's
-// fetch for REST and a bare `ws` socket for the API, with an inbox that
-// tests await message by message. It speaks the protocol by hand so tests of
-// the emulator do not depend on the real client.
+// fetch for REST (node:https when a test CA must be trusted) and a bare `ws`
+// socket for the API, with an inbox that tests await message by message. It
+// speaks the protocol by hand so tests of the emulator do not depend on the
+// real client.
+import * as https from 'node:https';
 import { WebSocket } from 'ws';
 import { handshakeDigest } from '../../../src/protocol/handshake';
 
@@ -16,11 +18,38 @@ export function bare(m: Message): Record<string, unknown> {
   return out;
 }
 
+/** Trust settings for https:// and wss:// test servers: the test CA (PEM). */
+export interface TlsTrust {
+  ca?: string;
+}
+
+interface Reply {
+  status: number;
+  cookies: string[];
+  text: string;
+}
+
+/** One HTTP exchange: fetch, or node:https with the test CA (fetch cannot be given a CA). */
+function exchange(url: string, init: { method?: string; headers?: Record<string, string>; body?: string }, trust: TlsTrust): Promise<Reply> {
+  if (trust.ca === undefined) {
+    return fetch(url, init).then(async (res) => ({ status: res.status, cookies: res.headers.getSetCookie(), text: await res.text() }));
+  }
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method: init.method ?? 'GET', headers: init.headers, ca: trust.ca }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, cookies: res.headers['set-cookie'] ?? [], text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
 /** GET / and return the `_xsrf` token the server set. */
-export async function fetchXsrf(baseUrl: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/`);
-  await res.arrayBuffer();
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('_xsrf='));
+export async function fetchXsrf(baseUrl: string, trust: TlsTrust = {}): Promise<string> {
+  const res = await exchange(`${baseUrl}/`, {}, trust);
+  const cookie = res.cookies.find((c) => c.startsWith('_xsrf='));
   if (!cookie) throw new Error('no _xsrf cookie');
   return cookie.slice('_xsrf='.length).split(';')[0];
 }
@@ -31,15 +60,19 @@ export interface Session {
 }
 
 /** POST /r/login/ with a valid xsrf pair; throws on anything but 200. */
-export async function login(baseUrl: string, username: string, password: string): Promise<Session> {
-  const xsrf = await fetchXsrf(baseUrl);
-  const res = await fetch(`${baseUrl}/r/login/`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Cookie: `_xsrf=${xsrf}`, 'X-XSRFToken': xsrf },
-    body: JSON.stringify({ username, password }),
-  });
-  const body = (await res.json()) as { id: number; user_session_key: string };
+export async function login(baseUrl: string, username: string, password: string, trust: TlsTrust = {}): Promise<Session> {
+  const xsrf = await fetchXsrf(baseUrl, trust);
+  const res = await exchange(
+    `${baseUrl}/r/login/`,
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Cookie: `_xsrf=${xsrf}`, 'X-XSRFToken': xsrf },
+      body: JSON.stringify({ username, password }),
+    },
+    trust,
+  );
   if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
+  const body = JSON.parse(res.text) as { id: number; user_session_key: string };
   return { id: body.id, key: body.user_session_key };
 }
 
@@ -104,9 +137,9 @@ export class RawClient {
     for (const f of w) f();
   }
 
-  static open(url: string): Promise<RawClient> {
+  static open(url: string, trust: TlsTrust = {}): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { maxPayload: 64 * 1024 * 1024 });
+      const ws = new WebSocket(url, { maxPayload: 64 * 1024 * 1024, ca: trust.ca });
       const client = new RawClient(ws);
       ws.once('open', () => resolve(client));
       ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
@@ -115,8 +148,8 @@ export class RawClient {
   }
 
   /** Handshake + op 100, expecting 100 or 112. */
-  static async connect(wsUrl: string, session: Session, options: { logon?: boolean } = {}): Promise<RawClient> {
-    const client = await RawClient.open(handshakeUrl(wsUrl, session));
+  static async connect(wsUrl: string, session: Session, options: { logon?: boolean } & TlsTrust = {}): Promise<RawClient> {
+    const client = await RawClient.open(handshakeUrl(wsUrl, session), options);
     if (options.logon !== false) {
       const reply = await client.request(100);
       if (reply.res !== 100 && reply.res !== 112) throw new Error(`logon failed: ${JSON.stringify(reply)}`);

@@ -1,0 +1,43 @@
+// A look at a server's certificate without trusting it: one TLS handshake
+// over the route the connection takes (direct, or through the proxy's
+// tunnel) that accepts any certificate, reads it, and closes. Nothing is
+// ever written to the connection, so nothing can reach a server that should
+// not be trusted. For what a refused handshake does not say (when a
+// certificate expired) and for a connection diagnostic.
+import { EventEmitter } from 'node:events';
+import type { ClientRequest } from 'node:http';
+import { isIP } from 'node:net';
+import * as tls from 'node:tls';
+import type { Route } from './network';
+import { tlsDetails, type TlsDetails } from './tlsProblems';
+
+type Tunnel = { connect(req: ClientRequest, opts: object): Promise<unknown> };
+
+/** The certificate `url`'s server presents over `route`, and whether this computer trusts it. Rejects when no handshake completes in `timeoutMs`. */
+export async function peekTls(url: URL, route: Route, timeoutMs = 10_000): Promise<TlsDetails> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(url.port || 443);
+  const options = { host, port, servername: isIP(host) ? undefined : host, ca: route.ca, rejectUnauthorized: false, secureEndpoint: true };
+  const req = new EventEmitter() as ClientRequest;
+  const socket = route.decision.proxy ? await (route.agent as unknown as Tunnel).connect(req, options) : tls.connect(options);
+  if (!(socket instanceof tls.TLSSocket)) {
+    (socket as { destroy?(): void }).destroy?.();
+    throw new Error(`The proxy did not open a tunnel to ${url.host}.`);
+  }
+  req.emit('socket', socket);
+  try {
+    return await new Promise<TlsDetails>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`No TLS handshake with ${url.host} within ${timeoutMs} ms.`)), timeoutMs);
+      socket.once('secureConnect', () => {
+        clearTimeout(timer);
+        resolve(tlsDetails(socket));
+      });
+      socket.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+    });
+  } finally {
+    socket.destroy();
+  }
+}
