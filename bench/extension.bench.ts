@@ -127,7 +127,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         // A reading that could not be taken (say, the window came back with our container open) is taken again, twice at most.
         for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
           const r = await bench.reading();
-          const figures = `click → row ${ms(r.rowMs)} (→ next frame ${ms(r.frameMs)}); module ${ms(r.moduleMs)} + activate() ${ms(r.activateMs)} = ${ms(own(r))}`;
+          const figures = `click → row ${ms(r.rowMs)} (→ next frame ${ms(r.frameMs)}, → connected ${ms(r.connectedMs)}); module ${ms(r.moduleMs)} + activate() ${ms(r.activateMs)} = ${ms(own(r))}`;
           console.log(`   round ${round + 1} ${t.label.padEnd(8)} ${figures}; ${r.settled ? describeSettled(r.settled) : ''}`);
           if (r.problem) console.log(`            not counted: ${r.problem.split('\n').join('\n            ')}`);
           if (!r.problem || attempt === ATTEMPTS) {
@@ -141,7 +141,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     for (const [label, taken] of clicks) {
       const ok = complete(taken);
       if (ok.length < readings) missing.push(`${readings - ok.length} click reading(s) (${label})`);
-      console.log(`   ${label.padEnd(8)} median of ${ok.length}: click → row ${ms(median(ok.flatMap((r) => r.rowMs ?? [])))}, activation ${ms(median(ok.flatMap((r) => own(r) ?? [])))} (module ${ms(median(ok.flatMap((r) => r.moduleMs ?? [])))}, activate() ${ms(median(ok.flatMap((r) => r.activateMs ?? [])))}, VS Code between them ${ms(median(ok.flatMap((r) => r.gapMs ?? [])))})`);
+      console.log(`   ${label.padEnd(8)} median of ${ok.length}: click → row ${ms(median(ok.flatMap((r) => r.rowMs ?? [])))}, → connected ${ms(median(ok.flatMap((r) => r.connectedMs ?? [])))}, activation ${ms(median(ok.flatMap((r) => own(r) ?? [])))} (module ${ms(median(ok.flatMap((r) => r.moduleMs ?? [])))}, activate() ${ms(median(ok.flatMap((r) => r.activateMs ?? [])))}, VS Code between them ${ms(median(ok.flatMap((r) => r.gapMs ?? [])))})`);
     }
   }
 
@@ -185,6 +185,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (only.has('click')) {
     rows.push(row(`click → first row "${DEMO_SOURCE}", median`, (l) => median(okOf(l).flatMap((r) => r.rowMs ?? [])), ms, '≤ 300 ms', pairedRatio(clicks, (r) => r.rowMs)));
+    rows.push(row('click → status bar "connected", median', (l) => median(okOf(l).flatMap((r) => r.connectedMs ?? [])), ms, '–', pairedRatio(clicks, (r) => r.connectedMs)));
     rows.push(row('activation: module eval. + activate(), median', (l) => median(okOf(l).flatMap((r) => own(r) ?? [])), ms, '≤ 15 ms', pairedRatio(clicks, own)));
   }
   if (only.has('tree')) {
