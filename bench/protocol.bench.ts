@@ -1,238 +1,178 @@
-// Protocol benchmarks (issue 2), all on loopback in one run:
-//  1. request→reply round trip through InstamrktClient vs a raw `ws` client
-//     sending the same bytes to the same server (p50, p99, ratio; goal ≤ 1.25 at p50);
-//  2. replies per second with 1,000 requests in flight (client vs raw ws);
+// Protocol benchmarks (issues 2 and 9), `npm run bench [-- --baseline <ref> | --no-baseline]`.
+// Before/after in one run on one machine: the working tree against a baseline
+// commit (default 9488c9b, the last before the client and session were split;
+// see baseline.ts), both trees' compiled modules loaded in this process and
+// measured alternately (ABAB…, several rounds, medians), so noise hits both:
+//  1. ping → pong round trip, each tree's client / a raw `ws` socket (goal ≤ 1.1 at p50);
+//  2. replies per second with 1,000 requests in flight, each tree's client /
+//     a minimal FIFO client (JSON.parse, resolve the oldest; goal ≥ 0.8);
 //  3. decoding and modelling a 621 reply of 10,000 sources (goal ≤ 20 ms);
-//  4. 200 concurrent clients × 100 operations against the emulator
-//     (goal: zero errors, zero misattributed replies; p99 reported).
-// Run with `npm run bench`. Prints figures; never fails on speed.
-import { performance } from 'node:perf_hooks';
-import { AddressInfo } from 'node:net';
-import { WebSocket, WebSocketServer } from 'ws';
-import { InstamrktClient } from '../src/protocol/client';
-import { CodeTable } from '../src/protocol/codes';
-import { decodeFrame, encodeRequest, type SourceInfo } from '../src/protocol/messages';
-import { RestClient } from '../src/protocol/rest';
-import { SourceService } from '../src/sources/sourceService';
-import { startEmulator } from '../src/emulator/server';
+//  4. memory: heap after opening and closing 10,000 sources, full GC (goal:
+//     within 5 MB of before; no timer or socket left per request), one
+//     child process per tree (memory.bench.ts);
+//  5. dist/extension.js as `node esbuild.mjs --production` builds it in each tree;
+//  6. 200 concurrent clients × 100 operations against the emulator (working
+//     tree only; goal: zero errors, zero misattributed replies).
+// Prints every figure and a table of baseline, current and their ratio.
+// Never fails on speed; exits 1 only when something could not be measured.
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { baselineArgument, prepareBaseline } from './baseline';
+import { measureSizes, type Sizes } from './extension/sizes';
+import { kb, machineLine, mb, ms, perSecond, printTable, ratio } from './figures';
+import { MEMORY_LINE, MEMORY_SOURCES, type MemoryFigures } from './memory.bench';
+import { measureDecode, type DecodeFigures } from './protocol/decodeBench';
+import { measureManyClients } from './protocol/manyClients';
+import { currentTree, loadTree, type Tree } from './protocol/trees';
+import { BATCHES_PER_TURN, IN_FLIGHT, PING_ROUNDS, PINGS_PER_ROUND, THROUGHPUT_ROUNDS, measureWire, type WireFigures } from './protocol/wireBench';
+import { cacheDir, repoRoot } from '../test/support/paths';
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
+const log = (line: string): void => console.log(`     ${line.split('\n').join('\n     ')}`);
 
-function summary(samples: number[]): { p50: number; p99: number } {
-  const s = [...samples].sort((a, b) => a - b);
-  return { p50: pct(s, 50), p99: pct(s, 99) };
-}
-
-const ms = (v: number) => `${v.toFixed(3)} ms`;
-
-/** A minimal server answering by op code with fixed frames: the same for the raw client and InstamrktClient. */
-async function fastServer(): Promise<{ url: string; close: () => Promise<void> }> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise<void>((r) => wss.once('listening', () => r()));
-  const pong = JSON.stringify({ response_header: { t: 0 }, res: 1 });
-  const logon = JSON.stringify({ response_header: { t: 0 }, res: 100, session_key: 'x' });
-  const sources = JSON.stringify({ response_header: { t: 0 }, res: 621, sources: [{ id: 's1', name: 'a', description: '' }] });
-  const refuse = JSON.stringify({ response_header: { t: 0 }, res: 666, text: 'not here' });
-  wss.on('connection', (ws) => {
-    ws.on('message', (data) => {
-      const text = data.toString();
-      // Cheap dispatch on the op without a JSON parse, so the server costs both clients the same.
-      const op = /"op":(\d+)/.exec(text)?.[1];
-      ws.send(op === '1' ? pong : op === '100' ? logon : op === '611' ? sources : refuse);
+/** One child per tree: --expose-gc, and a heap nothing else in this run has touched. */
+function measureMemory(tree: Tree): Promise<MemoryFigures> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', path.join(__dirname, 'memory.bench.js'), '--root', tree.root], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith(MEMORY_LINE));
+      if (code === 0 && line) resolve(JSON.parse(line.slice(MEMORY_LINE.length)) as MemoryFigures);
+      else reject(new Error(`memory.bench.js (${tree.label}) exited ${code}:\n${out.slice(-2000)}`));
     });
   });
-  const port = (wss.address() as AddressInfo).port;
-  return { url: `ws://127.0.0.1:${port}`, close: () => new Promise((r) => wss.close(() => r())) };
 }
 
-async function rawClient(url: string): Promise<WebSocket> {
-  const ws = new WebSocket(url);
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  return ws;
+const leftOver = (m: MemoryFigures): string => {
+  const names = [...new Set([...Object.keys(m.resourcesBefore), ...Object.keys(m.resourcesAfter)])].sort();
+  return names.map((n) => `${n} ${m.resourcesBefore[n] ?? 0}→${m.resourcesAfter[n] ?? 0}`).join(', ');
+};
+
+async function attempt<T>(what: string, work: () => Promise<T>, problems: string[]): Promise<T | undefined> {
+  try {
+    return await work();
+  } catch (err) {
+    problems.push(what);
+    console.log(`   ${what} missing: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return undefined;
+  }
 }
 
-function rawRequest(ws: WebSocket, frame: string): Promise<void> {
-  return new Promise((resolve) => {
-    ws.once('message', () => resolve());
-    ws.send(frame);
-  });
-}
+export async function main(argv: readonly string[]): Promise<number> {
+  const started = Date.now();
+  console.log(`Instamrkt protocol benchmark — ${machineLine()}, ${new Date().toISOString()}`);
+  const problems: string[] = [];
+  const trees: Tree[] = [];
+  let baselineNote = '';
+  try {
+    const prepared = await prepareBaseline(baselineArgument(argv), log, { compile: true });
+    if ('skipped' in prepared) baselineNote = prepared.skipped;
+    else trees.push(loadTree('baseline', prepared.title, prepared.root));
+  } catch (err) {
+    console.error(`Baseline: ${err instanceof Error ? err.message : String(err)}`);
+    return 2;
+  }
+  trees.push(currentTree());
+  for (const t of trees) console.log(`   ${t.label.padEnd(8)} ${t.title} (${path.relative(repoRoot, t.root) || '.'})`);
+  if (baselineNote) console.log(`   baseline skipped: ${baselineNote}`);
+  const has = (label: Tree['label']): boolean => trees.some((t) => t.label === label);
 
-async function roundTrip(): Promise<void> {
-  const server = await fastServer();
-  const n = 5000;
-  const warm = 500;
-  const raw = await rawClient(`${server.url}/?id=1&n=1&h=x`);
-  const client = new InstamrktClient({ serverUrl: server.url, credentials: async () => ({ userId: '1', sessionKey: 'k' }), keepAliveMs: 0, reconnect: false });
-  await client.connect();
-
-  const rawSamples: number[] = [];
-  const clientSamples: number[] = [];
-  // Interleave the two so machine noise hits both alike.
-  for (let i = 0; i < n + warm; i++) {
-    const frame = encodeRequest(1, {});
-    let t = performance.now();
-    await rawRequest(raw, frame);
-    const r = performance.now() - t;
-    t = performance.now();
-    await client.ping();
-    const c = performance.now() - t;
-    if (i >= warm) {
-      rawSamples.push(r);
-      clientSamples.push(c);
+  console.log(`\n1-2. Wire: ${PING_ROUNDS} rounds × ${PINGS_PER_ROUND} pings each (order rotated every ping), then ${THROUGHPUT_ROUNDS} rounds of ${BATCHES_PER_TURN} × ${IN_FLIGHT.toLocaleString('en')} requests in flight per client (order rotated every round)`);
+  const wire: WireFigures | undefined = await attempt('wire figures', () => measureWire(trees, log), problems);
+  if (wire) {
+    console.log(`   ping p50, median of rounds: raw ws ${ms(wire.rawP50)}  p99 ${ms(wire.rawP99)}`);
+    for (const t of trees) {
+      const p50 = wire.pingP50.get(t.label);
+      const p99 = wire.pingP99.get(t.label);
+      console.log(`     ${t.label.padEnd(8)} client ${ms(p50?.value)}  p99 ${ms(p99?.value)}   client/raw p50 ${p50?.ratio?.toFixed(3)}  p99 ${p99?.ratio?.toFixed(3)}   (goal ≤ 1.1 at p50)`);
+    }
+    console.log(`   replies per second, ${IN_FLIGHT.toLocaleString('en')} in flight, median of rounds: FIFO client ${perSecond(wire.fifoRate)}`);
+    for (const t of trees) {
+      const r = wire.rate.get(t.label);
+      console.log(`     ${t.label.padEnd(8)} client ${perSecond(r?.value)}   client/FIFO ${r?.ratio?.toFixed(3)}   (goal ≥ 0.8)`);
+      log(`${t.label} rounds (k/s): ${r?.rounds.map((v) => Math.round(v / 1000)).join(' ')}`);
     }
   }
-  const rs = summary(rawSamples);
-  const cs = summary(clientSamples);
-  console.log('1. Round trip (ping → pong), %d sequential requests, same server', n);
-  console.log(`   raw ws       p50 ${ms(rs.p50)}  p99 ${ms(rs.p99)}`);
-  console.log(`   client       p50 ${ms(cs.p50)}  p99 ${ms(cs.p99)}`);
-  console.log(`   ratio        p50 ${(cs.p50 / rs.p50).toFixed(3)}  p99 ${(cs.p99 / rs.p99).toFixed(3)}   (goal ≤ 1.25 at p50)`);
 
-  // 2. Throughput with 1,000 in flight.
-  const inFlight = 1000;
-  const rounds = 20;
-  let t = performance.now();
-  for (let r = 0; r < rounds; r++) {
-    const frame = encodeRequest(611, {});
-    let got = 0;
-    await new Promise<void>((resolve) => {
-      const onMsg = () => {
-        if (++got === inFlight) {
-          raw.off('message', onMsg);
-          resolve();
-        }
-      };
-      raw.on('message', onMsg);
-      for (let i = 0; i < inFlight; i++) raw.send(frame);
-    });
+  const decodes: DecodeFigures[] = [];
+  for (const length of [40, 512]) {
+    const d = await attempt(`decode (${length})`, () => measureDecode(trees, length), problems);
+    if (!d) continue;
+    decodes.push(d);
+    console.log(`\n3. A 621 reply of 10,000 sources, descriptions of ${length} characters (${(d.frameBytes / 1e6).toFixed(1)} MB), trees alternating`);
+    console.log(`   JSON.parse alone (floor) p50 ${ms(d.parseMs)}`);
+    for (const t of trees) console.log(`     ${t.label.padEnd(8)} decode ${ms(d.decodeMs.get(t.label))}   decode+model ${ms(d.totalMs.get(t.label))}  max ${ms(d.maxTotalMs.get(t.label))}   (goal ≤ 20 ms)`);
   }
-  const rawRate = (inFlight * rounds) / ((performance.now() - t) / 1000);
-  t = performance.now();
-  for (let r = 0; r < rounds; r++) {
-    await Promise.all(Array.from({ length: inFlight }, () => client.listGameSources()));
+
+  console.log(`\n4. Memory: ${MEMORY_SOURCES.toLocaleString('en')} sources opened (100 in flight) and closed through the client and SourceService, emulator in a worker thread; full GC before and after`);
+  const memory = new Map<Tree['label'], MemoryFigures>();
+  for (const t of trees) {
+    const m = await attempt(`memory (${t.label})`, () => measureMemory(t), problems);
+    if (!m) continue;
+    memory.set(t.label, m);
+    console.log(`     ${t.label.padEnd(8)} heap before ${mb(m.heapBefore)}  with all open (no GC forced) ${mb(m.heapPeak)}  after ${mb(m.heapAfter)}  growth ${mb(m.heapAfter - m.heapBefore)}   (goal ≤ 5 MB)`);
+    console.log(`              pending requests ${m.pendingBefore}→${m.pendingAfter}, rows ${m.rowsAfter}, active resources ${leftOver(m)}; open ${m.openSeconds.toFixed(1)} s, close ${m.closeSeconds.toFixed(1)} s`);
   }
-  const clientRate = (inFlight * rounds) / ((performance.now() - t) / 1000);
-  console.log('2. Replies per second, %d requests in flight (list_game_sources), %d rounds', inFlight, rounds);
-  console.log(`   raw ws       ${Math.round(rawRate).toLocaleString('en')} /s`);
-  console.log(`   client       ${Math.round(clientRate).toLocaleString('en')} /s   (ratio ${(clientRate / rawRate).toFixed(3)})`);
+  console.log('     (the client\'s and the service\'s emitters are #private: their listener counts are not reachable; a listener kept per request would show as heap growth)');
 
-  client.dispose();
-  raw.close();
-  await server.close();
-}
-
-async function decodeLargeList(descriptionLength: number): Promise<void> {
-  const sources: SourceInfo[] = Array.from({ length: 10_000 }, (_, i) => ({
-    id: `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
-    name: `source-${(i * 7919) % 10_000}.example.com`,
-    description: `Source ${i}: `.padEnd(descriptionLength, 'lorem ipsum dolor sit amet '.repeat(20)),
-  }));
-  const frame = JSON.stringify({ response_header: { t: Date.now() }, res: 621, sources });
-  const codes = CodeTable.documented;
-  const parseOnly: number[] = [];
-  const decodeOnly: number[] = [];
-  const times: number[] = [];
-  for (let i = 0; i < 25; i++) {
-    const service = new SourceService(undefined);
-    const tp = performance.now();
-    JSON.parse(frame);
-    const t0 = performance.now();
-    const msg = decodeFrame(frame, false, codes);
-    const t1 = performance.now();
-    if (msg instanceof Error || msg.name !== 'game_sources_i_am_admin_of_list') throw new Error('decode failed');
-    const list = msg.body.sources;
-    await service.attach({
-      listGameSources: async () => list,
-      listGamesForSource: async () => [],
-      listUpcomingGamesForSource: async () => [],
-      openGameSource: async () => '',
-      closeGameSource: async () => undefined,
-      joinGame: async () => undefined,
-    });
-    const sorted = service.list();
-    const t2 = performance.now();
-    if (sorted.length !== 10_000) throw new Error('model incomplete');
-    if (i >= 5) {
-      parseOnly.push(t0 - tp);
-      decodeOnly.push(t1 - t0);
-      times.push(t2 - t0);
-    }
+  console.log('\n5. dist/extension.js, node esbuild.mjs --production in each tree (staging copies)');
+  const sizes = new Map<Tree['label'], Sizes>();
+  for (const t of trees) {
+    const s = await attempt(`size (${t.label})`, () => measureSizes(path.join(cacheDir, 'bench', `sizes-${t.label}-${process.pid}`), { sourceRoot: t.root, vsix: false }), problems);
+    if (!s) continue;
+    sizes.set(t.label, s);
+    console.log(`     ${t.label.padEnd(8)} ${s.extensionJsBytes.toLocaleString('en')} bytes (${kb(s.extensionJsBytes)})   emulator ${kb(s.emulatorJsBytes)}`);
   }
-  const all = summary(times);
-  console.log('3. A 621 reply of 10,000 sources, descriptions of %d characters (%s MB): decode, then model and sort', descriptionLength, (frame.length / 1e6).toFixed(1));
-  console.log(`   JSON.parse alone (floor)  p50 ${ms(summary(parseOnly).p50)}`);
-  console.log(`   decode                    p50 ${ms(summary(decodeOnly).p50)}`);
-  console.log(`   decode+model              p50 ${ms(all.p50)}  max-of-20 ${ms(Math.max(...times))}   (goal ≤ 20 ms)`);
-}
 
-async function manyClients(): Promise<void> {
-  const clients = 200;
-  const opsPerClient = 100;
-  const users = Array.from({ length: clients }, (_, i) => ({ username: `bench${i}`, password: `pw${i}`, developer: true }));
-  const emulator = await startEmulator({ port: 0, seed: 'empty', users });
-  const rest = new RestClient(emulator.url);
-  const logins = await Promise.all(users.map((u) => rest.login(u.username, u.password)));
-  const conns = logins.map(
-    (l) => new InstamrktClient({ serverUrl: emulator.wsUrl, credentials: async () => ({ userId: l.userId, sessionKey: l.sessionKey }), keepAliveMs: 0, reconnect: false, requestTimeoutMs: 60_000 }),
-  );
-  await Promise.all(conns.map((c) => c.connect()));
+  console.log('\n6. 200 concurrent clients × 100 operations against the emulator (working tree)');
+  const many = await attempt('many clients', () => measureManyClients(trees[trees.length - 1]), problems);
+  if (many) {
+    console.log(`   operations   ${many.operations.toLocaleString('en')} in ${many.seconds.toFixed(2)} s (${perSecond(many.operations / many.seconds)})`);
+    console.log(`   latency      p50 ${ms(many.p50)}  p99 ${ms(many.p99)}`);
+    console.log(`   errors       ${many.errors}   misattributed replies ${many.misattributed}   (goal: 0 and 0)`);
+  }
 
-  let errors = 0;
-  let misattributed = 0;
-  const latencies: number[] = [];
-  const timed = async <T>(p: () => Promise<T>): Promise<T> => {
-    const t = performance.now();
-    try {
-      return await p();
-    } finally {
-      latencies.push(performance.now() - t);
-    }
+  // ---- Summary ----
+  type Cell = number | undefined;
+  const row = (figure: string, values: Record<Tree['label'], Cell>, show: (v: Cell) => string, goal: string, currentOverBaseline?: Cell): string[] => [
+    figure,
+    has('baseline') ? show(values.baseline) : '–',
+    show(values.current),
+    currentOverBaseline !== undefined ? currentOverBaseline.toFixed(3) : ratio(values.current, has('baseline') ? values.baseline : undefined),
+    goal,
+  ];
+  const each = <T>(f: (label: Tree['label']) => T): Record<Tree['label'], T> => ({ baseline: f('baseline'), current: f('current') });
+  const fixed3 = (v: Cell): string => (v === undefined ? 'missing' : v.toFixed(3));
+  const rows: string[][] = [];
+  if (wire) {
+    rows.push(row('ping p50, client / raw ws (median of rounds)', each((l) => wire.pingP50.get(l)?.ratio), fixed3, '≤ 1.1'));
+    rows.push(row('ping p50, client (ms)', each((l) => wire.pingP50.get(l)?.value), (v) => ms(v), '–', wire.pingCurrentOverBaseline));
+    rows.push(row(`replies/s, ${IN_FLIGHT.toLocaleString('en')} in flight`, each((l) => wire.rate.get(l)?.value), perSecond, '–', wire.rateCurrentOverBaseline));
+    rows.push(row('  client / FIFO client', each((l) => wire.rate.get(l)?.ratio), fixed3, '≥ 0.8'));
+  }
+  for (const d of decodes) rows.push(row(`10k-source 621 decode+model (${d.descriptionLength}-char descr.)`, each((l) => d.totalMs.get(l)), (v) => ms(v), '≤ 20 ms', d.currentOverBaseline));
+  const growth = (l: Tree['label']): Cell => {
+    const m = memory.get(l);
+    return m ? m.heapAfter - m.heapBefore : undefined;
   };
-  const t0 = performance.now();
-  await Promise.all(
-    conns.map(async (c, ci) => {
-      // Each client: 25 × (open, list games of it, list sources, close) = 100 operations, pipelined in pairs.
-      for (let k = 0; k < opsPerClient / 4; k++) {
-        try {
-          const name = `c${ci}-s${k}.example.com`;
-          const id = await timed(() => c.openGameSource(name, `bench ${ci}/${k}`));
-          const [games, list] = await Promise.all([timed(() => c.listGamesForSource(id)), timed(() => c.listGameSources())]);
-          if (games.length !== 0) misattributed++;
-          const mine = list.find((s) => s.id === id);
-          if (!mine || mine.name !== name) misattributed++;
-          if (list.some((s) => !s.name.startsWith(`c${ci}-`))) misattributed++;
-          await timed(() => c.closeGameSource(id));
-        } catch {
-          errors++;
-        }
-      }
-    }),
+  rows.push(row('heap growth after 10k open+close, GC', each(growth), mb, '≤ 5 MB'));
+  rows.push(row('  timers left (Timeout after − before)', each((l) => { const m = memory.get(l); return m ? (m.resourcesAfter.Timeout ?? 0) - (m.resourcesBefore.Timeout ?? 0) : undefined; }), (v) => (v === undefined ? 'missing' : String(v)), '0'));
+  rows.push(row('dist/extension.js (production)', each((l) => sizes.get(l)?.extensionJsBytes), (v) => (v === undefined ? 'missing' : `${v.toLocaleString('en')} B`), '≤ 120 KB'));
+  console.log('');
+  printTable(['Figure', 'Baseline', 'Current', 'Current/Baseline', 'Goal'], rows);
+  console.log(`\nBaseline: ${trees.find((t) => t.label === 'baseline')?.title ?? `none (${baselineNote})`}. Ratios below 1 mean the working tree is faster (smaller, for sizes; for replies/s, above 1 is faster).`);
+  console.log(`Ended ${new Date().toISOString()} after ${((Date.now() - started) / 1000).toFixed(0)} s — ${machineLine()}`);
+  if (problems.length) console.log(`Not measured: ${problems.join(', ')}`);
+  return problems.length ? 1 : 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
   );
-  const elapsed = performance.now() - t0;
-  const s = summary(latencies);
-  console.log('4. %d concurrent clients × %d operations against the emulator', clients, opsPerClient);
-  console.log(`   operations   ${latencies.length.toLocaleString('en')} in ${(elapsed / 1000).toFixed(2)} s (${Math.round(latencies.length / (elapsed / 1000)).toLocaleString('en')} /s)`);
-  console.log(`   latency      p50 ${ms(s.p50)}  p99 ${ms(s.p99)}`);
-  console.log(`   errors       ${errors}   misattributed replies ${misattributed}   (goal: 0 and 0)`);
-  for (const c of conns) c.dispose();
-  await emulator.close();
 }
-
-async function main(): Promise<void> {
-  console.log(`Instamrkt protocol benchmark — node ${process.version}, ${new Date().toISOString()}`);
-  await roundTrip();
-  await decodeLargeList(40);
-  await decodeLargeList(512);
-  await manyClients();
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});

@@ -1,5 +1,5 @@
-// What the in-host tree benchmark hands to the launcher (a JSON file), and the
-// small statistics both sides use. No `vscode` here: the launcher reads it too.
+// What the in-host tree benchmark hands to the launcher (a JSON file). No
+// `vscode` here: the launcher reads it too.
 
 /** Written by bench/inhost/tree.test.ts; every time in milliseconds. */
 export interface TreeFigures {
@@ -24,14 +24,4 @@ export function isTreeFigures(value: unknown): value is TreeFigures {
   return typeof v.rows === 'number' && typeof v.openMs === 'number' && numbers(v.refreshMs) && numbers(v.roundTripMs) && numbers(v.buildMs) && numbers(v.childrenMs);
 }
 
-/** Median of the readings; undefined when there are none. */
-export function median(values: readonly number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-export function max(values: readonly number[]): number | undefined {
-  return values.length === 0 ? undefined : Math.max(...values);
-}
+export { max, median } from '../figures';

@@ -15,7 +15,8 @@ export interface TreeOutcome {
   readonly problem?: string;
 }
 
-export async function measureTree(log: (line: string) => void): Promise<TreeOutcome> {
+/** `extensionRoot`: the tree whose extension is measured (default: the working tree); the in-host test is always the working tree's. */
+export async function measureTree(log: (line: string) => void, extensionRoot?: string): Promise<TreeOutcome> {
   let runFile = '';
   let progressFile = '';
   let resultsFile = '';
@@ -23,7 +24,8 @@ export async function measureTree(log: (line: string) => void): Promise<TreeOutc
   let harness: Harness | undefined;
   try {
     harness = await startHarness({
-      kind: 'bench-tree',
+      kind: extensionRoot ? 'bench-tree-baseline' : 'bench-tree',
+      extensionRoot,
       seed: 'demo',
       browser: true,
       log,

@@ -1,8 +1,10 @@
 // In-host benchmark (issue 4): the Game Sources tree with 10,000 sources,
 // measured inside the real extension host. Run by `npm run bench:extension`
 // through the same test-runner extension as the integration suite (this
-// folder is not part of `npm test`). Asserts correctness only, never speed;
-// the times go to the file the launcher names at bundle time.
+// folder is not part of `npm test`), against the working tree's extension or
+// the baseline commit's (it uses only the API both export). Asserts
+// correctness only, never speed; the times go to the file the launcher names
+// at bundle time.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';

@@ -23,6 +23,8 @@ export interface VsixFile {
 export interface HarnessOptions {
   /** Names the run folder: .vscode-test/runs/<kind>-<time>-<pid>/ */
   readonly kind: string;
+  /** Build the extension and its emulator from this tree instead of the working tree (the benchmarks' baseline commit). */
+  readonly extensionRoot?: string;
   readonly seed?: 'demo' | 'empty';
   /** Default: a fresh file in the run folder. */
   readonly emulatorStateFile?: string;
@@ -113,7 +115,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     // Steps running in the background surface their failure where they are awaited, never as an unhandled rejection.
     provisioned.catch(() => undefined);
     // Build first: the emulator runs from the build's dist/emulator.js.
-    const build = await timed('build extension', () => buildExtension(path.join(runDir, 'extension')));
+    const build = await timed('build extension', () => buildExtension(path.join(runDir, 'extension'), options.extensionRoot));
     useEmulatorBuild(build.emulatorScript);
     const packaged = timed('package VSIX', () => packageVsix(path.join(runDir, 'instamrkt-game-sources.vsix'), build.dir));
     const extras = options.extraExtensions ? timed('build extra extensions', () => options.extraExtensions!(runDir)) : Promise.resolve([]);

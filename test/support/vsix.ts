@@ -27,16 +27,19 @@ export interface StagedBuild {
   readonly emulatorScript: string;
 }
 
-/** `node esbuild.mjs --production` in a staging copy of the extension's files. */
-export async function buildExtension(stageDir: string): Promise<StagedBuild> {
+/**
+ * `node esbuild.mjs --production` in a staging copy of the extension's files;
+ * `sourceRoot` is another tree to build instead (the benchmarks' baseline commit).
+ */
+export async function buildExtension(stageDir: string, sourceRoot = repoRoot): Promise<StagedBuild> {
   fs.rmSync(stageDir, { recursive: true, force: true });
   fs.mkdirSync(stageDir, { recursive: true });
-  const names = [...COPIED, ...fs.readdirSync(repoRoot).filter((name) => /^package\.nls(\..+)?\.json$/.test(name))];
+  const names = [...COPIED, ...fs.readdirSync(sourceRoot).filter((name) => /^package\.nls(\..+)?\.json$/.test(name))];
   for (const name of names) {
-    const from = path.join(repoRoot, name);
+    const from = path.join(sourceRoot, name);
     if (fs.existsSync(from)) fs.cpSync(from, path.join(stageDir, name), { recursive: true });
   }
-  for (const name of LINKED) fs.symlinkSync(path.join(repoRoot, name), path.join(stageDir, name));
+  for (const name of LINKED) fs.symlinkSync(path.join(sourceRoot, name), path.join(stageDir, name));
   await runNode('esbuild', [path.join(stageDir, 'esbuild.mjs'), '--production'], stageDir);
   return { dir: stageDir, emulatorScript: path.join(stageDir, 'dist', 'emulator.js') };
 }
