@@ -104,14 +104,25 @@ const proxyAgentApart = {
   },
 };
 
+// The WebSocket library is needed only from the first connect on
+// (src/protocol/webSocketClass.ts imports it dynamically): bundled apart, as
+// dist/ws.js, with the client-only trims above; the extension's import('ws')
+// becomes a require of that file, so activation never evaluates it.
+const wsApart = {
+  name: 'ws-apart',
+  setup(build) {
+    build.onResolve({ filter: /^ws$/ }, () => ({ path: './ws.js', external: true }));
+  },
+};
+
 const builds = [
   {
     ...common,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
     external: [...common.external, 'vscode'],
-    plugins: [wsClientOnly, wsWithoutDeflate, wsUnusedParts, proxyAgentApart],
-    // import() of a file left outside the bundle (dist/proxyAgent.js) becomes a plain require, not Node's ESM loader.
+    plugins: [wsApart, proxyAgentApart],
+    // import() of a file left outside the bundle (dist/ws.js, dist/proxyAgent.js) becomes a plain require, not Node's ESM loader.
     supported: { 'dynamic-import': false },
     // Mark when the bundle starts and ends executing, so activate() can log how long loading took.
     banner: { js: 'globalThis.__instamrktLoadStart = performance.now();' },
@@ -122,6 +133,12 @@ const builds = [
     stdin: { contents: "export { HttpsProxyAgent } from 'https-proxy-agent';", resolveDir: process.cwd(), sourcefile: 'proxyAgent.js', loader: 'js' },
     outfile: 'dist/proxyAgent.js',
     plugins: [noDebug],
+  },
+  {
+    ...common,
+    stdin: { contents: "module.exports = require('ws');", resolveDir: process.cwd(), sourcefile: 'ws.js', loader: 'js' },
+    outfile: 'dist/ws.js',
+    plugins: [wsClientOnly, wsWithoutDeflate, wsUnusedParts],
   },
   { ...common, entryPoints: ['src/emulator/main.ts'], outfile: 'dist/emulator.js' },
 ];

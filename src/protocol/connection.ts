@@ -6,6 +6,7 @@
 import { CodeTable, OpName, ResName } from './codes';
 import { AuthenticationError, CertificateError, ConnectionLostError, DisposedError, errorMessage, formatDuration, InvalidArgumentError, NotConnectedError, ProtocolError, ProxyAuthenticationError, ProxyError } from './errors';
 import { routeFor, withCertificateDate, type Route } from './network';
+import { loadWebSocketClass } from './webSocketClass';
 import { buildHandshakeUrl, redactHandshakeUrl } from './handshake';
 import type { MessageOf, ServerMessage } from './messages';
 import { KeepAlive } from './keepAlive';
@@ -149,7 +150,7 @@ export class Connection {
     if (!credentials || !credentials.userId || !credentials.sessionKey) throw new AuthenticationError('Not signed in to Instamrkt: no user id and session key.');
 
     const url = buildHandshakeUrl(this.#opts.serverUrl, credentials.userId, credentials.sessionKey);
-    const route = await routeFor(url, this.#opts.network());
+    const [route] = await Promise.all([routeFor(url, this.#opts.network()), loadWebSocketClass()]);
     if (stale()) throw cancelled();
     this.#log('info', `Connecting to ${redactHandshakeUrl(url)}, ${route.decision.reason}`);
     const channel = this.#openChannel(url, route);

@@ -1,10 +1,11 @@
 // Opening one WebSocket to the server, and turning everything `ws` can say
 // about it into typed outcomes: why it did not open (refused credentials,
 // HTTP status, network error), and, once open, why it closed.
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { AuthenticationError, ConnectionFailedError, describeError, ProtocolError } from './errors';
 import { networkFailure, proxyAuthenticationError, type Route } from './network';
+import { webSocketClass } from './webSocketClass';
 
 export interface SocketHandlers {
   onFrame(data: WebSocket.RawData, isBinary: boolean): void;
@@ -26,7 +27,8 @@ export interface SocketOptions {
  * reason it did not open; `socket` is there at once, so a caller can abort.
  */
 export function openSocket(url: URL, options: SocketOptions, handlers: SocketHandlers): { socket: WebSocket; opened: Promise<void> } {
-  const socket = new WebSocket(url, {
+  const WebSocketClass = webSocketClass();
+  const socket = new WebSocketClass(url, {
     maxPayload: options.maxPayload,
     handshakeTimeout: options.handshakeTimeoutMs,
     // No redirects: the digest in the URL must not be replayed to another host.

@@ -3,7 +3,7 @@
 // decision. One timer, for the earliest deadline, however many requests are in
 // flight. A channel lives exactly as long as its socket: once closed it
 // ignores whatever that socket still delivers, so nothing late is ever matched.
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { CodeTable, OpName, ResName } from './codes';
 import { ConnectionLostError, ProtocolError, RequestTimeoutError } from './errors';
 import { decodeFrame, encodeRequest, MessageOf, ServerMessage } from './messages';
@@ -69,7 +69,7 @@ export class RequestChannel {
 
   /** Open and not closed: requests can be sent. */
   get isOpen(): boolean {
-    return !this.#closed && this.#socket.readyState === WebSocket.OPEN;
+    return !this.#closed && this.#socket.readyState === this.#socket.OPEN;
   }
 
   get pendingCount(): number {
@@ -105,7 +105,7 @@ export class RequestChannel {
     if (this.#closed) return;
     this.#closed = true;
     this.#disarm();
-    if (reason !== undefined && this.#socket.readyState === WebSocket.OPEN) this.#socket.close(1000, reason);
+    if (reason !== undefined && this.#socket.readyState === this.#socket.OPEN) this.#socket.close(1000, reason);
     else this.#socket.terminate();
     for (const entry of this.#queue.drain()) entry.ticket.reject(error);
   }
