@@ -3,16 +3,16 @@
 // waits on the network, so activation stays fast.
 import * as path from 'node:path';
 import vscode = require('vscode');
-import { CredentialStore } from './credentials';
+import { CredentialStore } from './host/credentials';
 import { Config } from './host/config';
 import { LocalEmulator } from './host/localEmulator';
 import { Log } from './host/log';
 import { Notifier, type Notice } from './host/notifier';
-import { ContextKeys } from './ids';
-import { Redactor } from './redact';
+import { ContextKeys } from './host/ids';
+import { Redactor } from './host/redact';
 import { Session } from './sources/session';
 import { SourceService } from './sources/sourceService';
-import { GlobalStateSourcesCache, cacheKey } from './sourcesCache';
+import { GlobalStateSourcesCache, cacheKey } from './host/sourcesCache';
 import { registerCommands } from './ui/commands';
 import { EmulatorMode } from './ui/emulatorMode';
 import { FailureReporter, warnWhenCacheFails } from './ui/notices';
@@ -20,7 +20,7 @@ import { watchSettings } from './ui/settingsWatcher';
 import { SourcesView } from './ui/sourcesView';
 import type { SourcesTreeProvider } from './ui/sourcesTree';
 import { StatusBar } from './ui/statusBar';
-import { errorMessage } from './protocol/errors';
+import { errorMessage } from './protocol';
 
 /** What activate() returns: the integration tests read the model, the tree and the stored state through it. */
 export interface InstamrktApi {

@@ -2,7 +2,7 @@
 // and the WebSocket handshake check of PROTOCOL §3. Pure state changes; the
 // callers decide when to persist.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { handshakeDigest } from '../protocol/handshake';
+import { handshakeDigest } from '../protocol';
 import { EmulatorState, SessionRecord, UserRecord } from './state';
 
 export const SESSION_LIFETIME_MS = 24 * 60 * 60 * 1000;

@@ -1,7 +1,7 @@
 // Reads the emulator's command line (see HELP) into the options of
 // startEmulator; a bad value is a CliUsageError naming the flag, never ignored.
 import { readFileSync } from 'node:fs';
-import { DEFAULT_OPS, type OpName } from '../protocol/codes';
+import { DEFAULT_OPS, type OpName } from '../protocol';
 import { ActiveFaults, EmulatorFaultError, EmulatorFaults } from './faults';
 import { SeedName } from './seed';
 

@@ -4,7 +4,7 @@
 // frames for other ids, renumbered codes). Runs from the connection's FIFO
 // queue, so a connection's replies leave in request order unless a fault
 // says otherwise.
-import { DEFAULT_RESPONSES as R } from '../protocol/codes';
+import { DEFAULT_RESPONSES as R } from '../protocol';
 import { Connection, envelope } from './connections';
 import { ActiveFaults, pause } from './faults';
 import { RequestBody } from './fields';

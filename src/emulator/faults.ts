@@ -3,7 +3,7 @@
 // (a bad option is refused, never ignored), and answers the questions the
 // request path asks: hold this reply? drop it? send it late? No fault set
 // (`{}`) is the faithful server.
-import { DEFAULT_OPS, type OpName } from '../protocol/codes';
+import { DEFAULT_OPS, type OpName } from '../protocol';
 import { WireCodes } from './wireCodes';
 
 /** Every fault is off unless set. `startEmulator({ faults })`, `emulator.setFaults(faults)`. */

@@ -1,7 +1,6 @@
 // Readers for the fields of a client request. Each returns the typed value or
 // throws a BadRequest whose message is the 666 `text`, naming the field.
-import { timeValue } from '../protocol/fields';
-import { characterCount } from '../protocol/limits';
+import { characterCount, timeValue } from '../protocol';
 
 /** Thrown by handlers; the message becomes the `text` of a 666 reply. */
 export class BadRequest extends Error {}

@@ -1,12 +1,11 @@
 // The emulator's command line (bundled as dist/emulator.js): parses the
 // arguments, starts the server, prints where it listens, and shuts down
 // cleanly on SIGINT / SIGTERM.
-import { isLoopbackHost } from '../protocol/handshake';
+import { errorMessage, isLoopbackHost } from '../protocol';
 import { CliHelpRequested, CliUsageError, HELP, parseCliArgs, readTlsFiles } from './cliArgs';
 import { describeFaults } from './faults';
 import { DEMO_USER, PLAYER_USER } from './seed';
 import { EmulatorStartError, startEmulator } from './server';
-import { errorMessage } from '../protocol/errors';
 import { readyLine } from './readyLine';
 
 async function main(): Promise<number> {

@@ -2,7 +2,7 @@
 // it against the state, producing the reply and any broadcasts (in documented
 // codes; dispatch.ts persists and sends them). Every bad input becomes a 666
 // with a clear text; nothing a client sends can throw out of here.
-import { DEFAULT_OPS, DEFAULT_RESPONSES } from '../protocol/codes';
+import { DEFAULT_OPS, DEFAULT_RESPONSES, MAX_DESCRIPTION_LENGTH, MAX_SOURCE_NAME_LENGTH } from '../protocol';
 import { isSessionLive } from './accounts';
 import { Connection, ConnectionRegistry } from './connections';
 import {
@@ -36,7 +36,6 @@ import { activeGameEntry, createdGameBody, upcomingGameEntry } from './gameViews
 import { StateSaver } from './stateFile';
 import type { ActiveFaults } from './faults';
 import { buildTargetTree } from './targets';
-import { MAX_DESCRIPTION_LENGTH, MAX_SOURCE_NAME_LENGTH } from '../protocol/limits';
 
 const OP = DEFAULT_OPS;
 /** Documented op code → its name, for the log. */

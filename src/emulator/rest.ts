@@ -7,7 +7,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { login, logout } from './accounts';
 import { EmulatorState } from './state';
 import { StateSaver } from './stateFile';
-import { errorMessage } from '../protocol/errors';
+import { errorMessage } from '../protocol';
 import { ActiveFaults, pause } from './faults';
 
 export const MAX_BODY_BYTES = 64 * 1024;

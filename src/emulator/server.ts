@@ -12,7 +12,7 @@ import { Connection, ConnectionRegistry } from './connections';
 import { handleFrame } from './dispatch';
 import { ActiveFaults, EmulatorFaultError, EmulatorFaults, copyFaults } from './faults';
 import { OpEnvironment } from './ops';
-import type { OpName } from '../protocol/codes';
+import type { OpName } from '../protocol';
 import { handleHttp } from './rest';
 import { SeedName, addExtraUsers, seedState } from './seed';
 import { EmulatorState, emptyState } from './state';

@@ -3,8 +3,7 @@
 // Functions change the state and return the broadcasts that follow; they
 // throw BadRequest (→ 666) for anything refused. No sockets here.
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_RESPONSES } from '../protocol/codes';
-import { GameStatus } from '../protocol/messages';
+import { DEFAULT_RESPONSES, GameStatus } from '../protocol';
 import { BadRequest, clip } from './fields';
 import { EmulatorState, GameRecord, PoolRecord, PoolType, SourceRecord, TargetRecord, UserRecord } from './state';
 import { targetIds } from './targets';

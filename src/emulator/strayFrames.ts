@@ -4,7 +4,7 @@
 // request waits. A client that matches replies by code alone takes them for
 // its own. Only replies that echo an id have an "other id"; the rest get none.
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_OPS as OP, DEFAULT_RESPONSES as R } from '../protocol/codes';
+import { DEFAULT_OPS as OP, DEFAULT_RESPONSES as R } from '../protocol';
 import type { ActiveFaults } from './faults';
 
 export interface Frame {

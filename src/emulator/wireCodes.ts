@@ -3,7 +3,7 @@
 // can check that a client really speaks the table get_opcodes gives it.
 // Inside the emulator everything uses the documented codes; only the edges
 // (reading a request's op, writing a frame's res, the get_opcodes reply) map.
-import { DEFAULT_OPS, DEFAULT_RESPONSES, type OpName, type ResName } from '../protocol/codes';
+import { DEFAULT_OPS, DEFAULT_RESPONSES, type OpName, type ResName } from '../protocol';
 
 /** What --renumber-codes adds to every documented code it moves. */
 export const RENUMBER_OFFSET = 10_000;

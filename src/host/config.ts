@@ -5,13 +5,10 @@
 // refuses can never disagree; and it reads VS Code's own http.* proxy settings
 // for the connection, as VS Code users set them for every extension.
 import vscode = require('vscode');
-import { Settings } from '../ids';
+import { Settings } from './ids';
 // Not the protocol index: it would load the client (and ws) at activation.
-import { errorMessage } from '../protocol/errors';
-import { checkRestUrl, checkWebSocketUrl } from '../protocol/handshake';
+import { checkRestUrl, checkWebSocketUrl, errorMessage, type NetworkOptions, type ProxySupport } from '../protocol';
 import type { Endpoints } from '../sources/session';
-import type { NetworkOptions } from '../protocol/network';
-import type { ProxySupport } from '../protocol/proxy';
 
 /** VS Code's settings that change how a connection is routed (read by network). */
 const HTTP_SETTINGS = ['proxy', 'noProxy', 'proxyStrictSSL', 'proxyAuthorization', 'proxySupport'].map((key) => `http.${key}`);

@@ -5,9 +5,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Emitter } from '../protocol/events';
+import { Emitter, errorMessage } from '../protocol';
 import { READY_LINE, webSocketUrlFor } from '../emulator/readyLine';
-import { errorMessage } from '../protocol/errors';
 
 const START_TIMEOUT_MS = 20_000;
 /** How long a stopped emulator gets to exit cleanly (it saves its state) before it is killed. */

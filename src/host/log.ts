@@ -3,7 +3,7 @@
 // called on success paths, and a failed log line must not turn a done
 // operation into a reported failure.
 import vscode = require('vscode');
-import { Redactor } from '../redact';
+import { Redactor } from './redact';
 
 export interface Logger {
   trace(message: string): void;

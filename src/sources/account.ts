@@ -3,9 +3,7 @@
 // renews an expired or refused key. Every step that could store something
 // takes the intent it runs for and stores nothing once a later intent has
 // begun; a key issued to a sign-in that was cancelled is ended on the server.
-import type { Credentials } from '../protocol/client';
-import { errorMessage } from '../protocol/errors';
-import type { LoginResult } from '../protocol/rest';
+import { type Credentials, errorMessage, type LoginResult } from '../protocol';
 import { StoredAccount, type Account, type AccountStore } from './accountStore';
 import type { LinkAccount } from './connection';
 import type { Intent } from './lifecycle';

@@ -2,11 +2,7 @@
 // state as the UI needs it, and the one renewal a refused key may get. It
 // never decides who is signed in (the account manager does) nor publishes
 // the status (the session does, from this state and the account's).
-import type { ClientOptions, Credentials, InstamrktClient, Logger, StateChangeEvent } from '../protocol/client';
-import type { NetworkOptions } from '../protocol/network';
-import { AuthenticationError, ConnectionLostError, errorMessage } from '../protocol/errors';
-import { Emitter, type Event } from '../protocol/events';
-import type { ServerMessage } from '../protocol/messages';
+import { AuthenticationError, type ClientOptions, ConnectionLostError, type Credentials, Emitter, errorMessage, type Event, type InstamrktClient, type Logger, type NetworkOptions, type ServerMessage, type StateChangeEvent } from '../protocol';
 import type { Intent } from './lifecycle';
 import type { LinkState } from './status';
 

@@ -2,7 +2,7 @@
 // elsewhere (a sign-out or a sign-in in another VS Code window), this window
 // does the same. Its own writes come back as change events too; the account
 // manager recognises them and nothing happens.
-import { errorMessage } from '../protocol/errors';
+import { errorMessage } from '../protocol';
 import type { Account } from './account';
 import type { Intent } from './lifecycle';
 import type { SessionParts } from './sessionDeps';

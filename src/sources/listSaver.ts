@@ -1,7 +1,7 @@
 // Saves the source list (ids and names) for offline use, only when it changed.
 // A failed save is reported, never thrown: it happens after the server has
 // done what was asked, and must not be mistaken for that operation failing.
-import { Emitter, type Event } from '../protocol/events';
+import { Emitter, type Event } from '../protocol';
 
 /** What is persisted between sessions: ids and names only, never descriptions of games or anything secret. */
 export interface CachedSources {

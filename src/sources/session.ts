@@ -3,11 +3,7 @@
 // account manager (who is signed in) and the connection manager (the client),
 // and shown as one status computed by the pure statusOf(). Plain TypeScript:
 // storage, REST and the client come in as interfaces.
-import type { InstamrktClient } from '../protocol/client';
-import { AuthenticationError, errorMessage } from '../protocol/errors';
-import { Emitter, type Event } from '../protocol/events';
-import { checkRestUrl, checkWebSocketUrl } from '../protocol/handshake';
-import type { ServerMessage } from '../protocol/messages';
+import { AuthenticationError, checkRestUrl, checkWebSocketUrl, Emitter, errorMessage, type Event, type InstamrktClient, type ServerMessage } from '../protocol';
 import { AccountManager } from './account';
 import { ConnectionManager, type LinkAccount } from './connection';
 import { Lifecycle, type Intent, type IntentKind } from './lifecycle';

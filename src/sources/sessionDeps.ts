@@ -1,8 +1,7 @@
 // What a Session is built from: the endpoints it talks to, its logger, and
 // the storage, REST and client it is given (interfaces, so tests can hand in
 // real ones over real sockets and the extension its VS Code adapters).
-import type { ClientOptions, InstamrktClient } from '../protocol/client';
-import type { NetworkOptions } from '../protocol/network';
+import type { ClientOptions, InstamrktClient, NetworkOptions } from '../protocol';
 import type { AccountManager, AccountStore, RestApi } from './account';
 import type { ConnectionManager } from './connection';
 import type { Intent, IntentKind } from './lifecycle';

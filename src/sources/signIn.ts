@@ -3,7 +3,7 @@
 // intent. A later intent (sign-out, another sign-in, a settings change)
 // cancels it at whatever await it has reached: nothing is stored, the key it
 // obtained is ended on the server, and it rejects with SupersededError.
-import { AuthenticationError, errorMessage } from '../protocol/errors';
+import { AuthenticationError, errorMessage } from '../protocol';
 import type { Account } from './account';
 import type { Intent } from './lifecycle';
 import type { SessionParts } from './sessionDeps';

@@ -3,9 +3,7 @@
 // the server through `SourcesApi` and publishes one change event. An
 // operation reports the server's outcome: a failure to save the list locally
 // is told on its own (onDidFailToSave), never as the operation's.
-import { NotConnectedError, errorMessage } from '../protocol/errors';
-import { Emitter, Event } from '../protocol/events';
-import type { ActiveGame, ServerMessage, SourceInfo, UpcomingGame } from '../protocol/messages';
+import { type ActiveGame, Emitter, errorMessage, Event, NotConnectedError, type ServerMessage, type SourceInfo, type UpcomingGame } from '../protocol';
 import { ListSaver, type SourcesCache } from './listSaver';
 
 export type { CachedSources, SourcesCache } from './listSaver';

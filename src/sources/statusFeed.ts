@@ -2,7 +2,7 @@
 // tooltip shows (server, user, last error) and fires onDidChange only when
 // something shown changed. One instance per Session; the only place that
 // publishes.
-import { Emitter, type Event } from '../protocol/events';
+import { Emitter, type Event } from '../protocol';
 import type { Account } from './account';
 import { sameSnapshot, statusOf, type AccountPhase, type LinkState, type SessionSnapshot } from './status';
 

@@ -2,11 +2,11 @@
 // logs and shows errors with their next step. Close goes through
 // confirmClose() on every path.
 import vscode = require('vscode');
-import { Commands } from '../ids';
+import { Commands } from '../host/ids';
 import type { Config } from '../host/config';
 import type { Log } from '../host/log';
 import type { Notifier } from '../host/notifier';
-import { ConnectionLostError, RequestTimeoutError, ServerError, errorMessage } from '../protocol/errors';
+import { ConnectionLostError, RequestTimeoutError, ServerError, errorMessage } from '../protocol';
 import type { Session } from '../sources/session';
 import type { SourceService } from '../sources/sourceService';
 import type { EmulatorMode } from './emulatorMode';

@@ -8,8 +8,8 @@ import type { Config } from '../host/config';
 import { LocalEmulatorStoppedError, type LocalEmulator } from '../host/localEmulator';
 import type { Logger } from '../host/log';
 import type { Notifier } from '../host/notifier';
-import { ContextKeys } from '../ids';
-import { errorMessage } from '../protocol/errors';
+import { ContextKeys } from '../host/ids';
+import { errorMessage } from '../protocol';
 import type { AccountStore, Session } from '../sources/session';
 import { emulatorExitedNotice } from './notices';
 

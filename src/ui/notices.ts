@@ -8,8 +8,8 @@ import vscode = require('vscode');
 import type { Config, SettingProblem } from '../host/config';
 import { LocalEmulatorError } from '../host/localEmulator';
 import type { NextStep, Notice, Notifier } from '../host/notifier';
-import { Commands } from '../ids';
-import { AuthenticationError, CertificateError, InstamrktError, ProxyError, errorMessage } from '../protocol/errors';
+import { Commands } from '../host/ids';
+import { AuthenticationError, CertificateError, InstamrktError, ProxyError, errorMessage } from '../protocol';
 import { SupersededError } from '../sources/session';
 import type { SourceService } from '../sources/sourceService';
 

@@ -1,7 +1,7 @@
 // Everything the extension asks the user: source name and description inputs,
 // and the one confirmation every close path goes through.
 import vscode = require('vscode');
-import { characterCount, MAX_DESCRIPTION_LENGTH, MAX_SOURCE_NAME_LENGTH } from '../protocol/limits';
+import { characterCount, MAX_DESCRIPTION_LENGTH, MAX_SOURCE_NAME_LENGTH } from '../protocol';
 import type { CloseConfirmation } from '../host/config';
 
 export function validateSourceName(value: string): string | undefined {

@@ -5,7 +5,7 @@
 import vscode = require('vscode');
 import { Config } from '../host/config';
 import type { Logger } from '../host/log';
-import { Settings } from '../ids';
+import { Settings } from '../host/ids';
 import type { Session } from '../sources/session';
 import type { EmulatorMode } from './emulatorMode';
 import type { FailureReporter } from './notices';

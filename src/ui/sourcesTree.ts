@@ -2,10 +2,9 @@
 // data with stable ids (so reveal() and selection survive refreshes); tooltips
 // are built only when hovered (resolveTreeItem), which keeps 10,000 rows cheap.
 import vscode = require('vscode');
-import { ItemContext } from '../ids';
-import type { ActiveGame, UpcomingGame } from '../protocol/messages';
+import { ItemContext } from '../host/ids';
+import { type ActiveGame, errorMessage, type UpcomingGame } from '../protocol';
 import type { SourceEntry, SourceService } from '../sources/sourceService';
-import { errorMessage } from '../protocol/errors';
 
 export type TreeNode =
   | { kind: 'source'; id: string }

@@ -1,7 +1,7 @@
 // The Game Sources TreeView: the provider, multi-select, and the message
 // shown above a last known list (why it may be out of date).
 import vscode = require('vscode');
-import { Views } from '../ids';
+import { Views } from '../host/ids';
 import type { ListState, SourceService } from '../sources/sourceService';
 import type { StatusKind } from '../sources/status';
 import { SourcesTreeProvider } from './sourcesTree';

@@ -1,7 +1,7 @@
 // The connection indicator: one status-bar item, rendered from the session
 // snapshot by one switch. Clicking it offers the actions that fit the state.
 import vscode = require('vscode');
-import { Commands } from '../ids';
+import { Commands } from '../host/ids';
 import type { SessionSnapshot } from '../sources/status';
 
 function clock(epochMs: number): string {

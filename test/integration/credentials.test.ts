@@ -10,7 +10,7 @@
 // What is tested is our handling of a refusal, not SecretStorage.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { CredentialStorageError, CredentialStore } from '../../src/credentials';
+import { CredentialStorageError, CredentialStore } from '../../src/host/credentials';
 import { RestClient } from '../../src/protocol/rest';
 import { Session } from '../../src/sources/session';
 import { testConfig } from './config';

@@ -17,8 +17,8 @@ import { Notifier } from '../../src/host/notifier';
 import { HostingClient } from '../../src/protocol/hosting';
 import { RestClient } from '../../src/protocol/rest';
 import { SourceService } from '../../src/sources/sourceService';
-import { Redactor } from '../../src/redact';
-import { GlobalStateSourcesCache, cacheKey } from '../../src/sourcesCache';
+import { Redactor } from '../../src/host/redact';
+import { GlobalStateSourcesCache, cacheKey } from '../../src/host/sourcesCache';
 import { warnWhenCacheFails } from '../../src/ui/notices';
 import { testConfig } from './config';
 

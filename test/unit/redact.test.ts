@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { buildHandshakeUrl } from '../../src/protocol/handshake';
-import { Redactor } from '../../src/redact';
+import { Redactor } from '../../src/host/redact';
 
 describe('Redactor', () => {
   it('blanks registered secrets wherever they appear', () => {

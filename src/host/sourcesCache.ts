@@ -1,7 +1,7 @@
 // The last known source list per server and user, in globalState: ids and
 // names only, so a restart shows something (marked stale) before the server answers.
 import type * as vscode from 'vscode';
-import type { CachedSources, SourcesCache } from './sources/sourceService';
+import type { CachedSources, SourcesCache } from '../sources/sourceService';
 
 const PREFIX = 'instamrkt.sourcesCache:';
 

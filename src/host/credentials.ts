@@ -1,8 +1,8 @@
 // The only module that touches SecretStorage. Credentials for one server are
 // one JSON secret; nothing from it is ever written anywhere else.
 import vscode = require('vscode');
-import type { Account, AccountStore } from './sources/session';
-import { errorMessage } from './protocol/errors';
+import type { Account, AccountStore } from '../sources/session';
+import { errorMessage } from '../protocol';
 
 /** SecretStorage refused to read or write (e.g. no OS keyring on Linux). */
 export class CredentialStorageError extends Error {
