@@ -22,8 +22,6 @@ export default {
   mutate: [
     'src/protocol/**/*.ts',
     'src/sources/**/*.ts',
-    // Used only by tests (a game provider's calls, never made by the extension).
-    '!src/protocol/hosting.ts',
   ],
   appendPlugins: ['./test/support/strykerIgnorers.mjs'],
   ignorers: ['debug-log-text'],

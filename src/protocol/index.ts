@@ -20,6 +20,5 @@ export type { CertificateContext, TlsDetails } from './tlsProblems';
 export * from './client';
 export { RequestQueue, rawEchoIds } from './requestQueue';
 export type { Decision, NewRequest, PendingRequest } from './requestQueue';
-export * from './hosting';
 export { characterCount, MAX_DESCRIPTION_LENGTH, MAX_SOURCE_NAME_LENGTH } from './limits';
 export { timeValue } from './fields';

@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { HostingClient } from '../../src/protocol/hosting';
+import { HostingClient } from '../fixtures/hostingClient';
 import { RestClient } from '../../src/protocol/rest';
 import { EXTENSION_ID } from '../support/paths';
 import { isSignedIn, putSignInBack, signInAsDemo, signOut } from './account';

@@ -1,6 +1,6 @@
 // What the launcher tells the in-host suite about its run: where the emulator
 // listens and where things are. Set by the host module before any test loads.
-import type { TestPkiFiles } from '../support/certificates';
+import type { TestPkiFiles } from '../fixtures/certificates';
 
 export interface IntegrationConfig {
   /** WebSocket URL of the run's emulator (also in the user setting instamrkt.serverUrl). */

@@ -14,7 +14,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Log } from '../../src/host/log';
 import { Notifier } from '../../src/host/notifier';
-import { HostingClient } from '../../src/protocol/hosting';
+import { HostingClient } from '../fixtures/hostingClient';
 import { RestClient } from '../../src/protocol/rest';
 import { SourceService } from '../../src/sources/sourceService';
 import { Redactor } from '../../src/host/redact';

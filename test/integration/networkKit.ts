@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { InstamrktApi } from '../../src/extension';
 import type { Notice } from '../../src/host/notifier';
-import type { CertAndKey, CertFiles, TestPkiFiles } from '../support/certificates';
+import type { CertAndKey, CertFiles, TestPkiFiles } from '../fixtures/certificates';
 import { testConfig } from './config';
 import { until } from './until';
 

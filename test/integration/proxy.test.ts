@@ -9,8 +9,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startEmulator, type Emulator } from '../../src/emulator/server';
 import type { InstamrktApi } from '../../src/extension';
-import { PROXIED_TEST_HOST } from '../support/certificates';
-import { startConnectProxy, type ConnectProxy } from '../support/connectProxy';
+import { PROXIED_TEST_HOST } from '../fixtures/certificates';
+import { startConnectProxy, type ConnectProxy } from '../fixtures/connectProxy';
 import { api, noticeAfter, pki, pointAt, readPair, savedSettings, setSetting, stepsOf } from './networkKit';
 import { until } from './until';
 

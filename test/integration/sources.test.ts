@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { InstamrktApi } from '../../src/extension';
-import { HostingClient } from '../../src/protocol/hosting';
+import { HostingClient } from '../fixtures/hostingClient';
 import { RestClient } from '../../src/protocol/rest';
 import type { TreeNode } from '../../src/ui/sourcesTree';
 import { testConfig } from './config';

@@ -12,7 +12,7 @@ import { isShuttingDown, pollUntil, stopAll } from './processes';
 import { writeStats } from './stats';
 import { grepArgument } from './cliArgs';
 import { buildTestRunnerExtension } from './testRunnerExtension';
-import { makeTestPki, writeTestPki } from './certificates';
+import { makeTestPki, writeTestPki } from '../fixtures/certificates';
 
 /** From the workbench opening to the results file; override with INSTAMRKT_INTEGRATION_TIMEOUT (seconds). */
 const SUITE_DEADLINE_MS = Number(process.env.INSTAMRKT_INTEGRATION_TIMEOUT ?? 600) * 1000;

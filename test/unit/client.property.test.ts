@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import WebSocket from 'ws';
 import { ConnectionLostError, ProtocolError, ServerError } from '../../src/protocol/errors';
-import { HostingClient } from '../../src/protocol/hosting';
+import { HostingClient } from '../fixtures/hostingClient';
 import { ReceivedRequest, ScriptedServer, send, startScriptedServer } from './support/scriptedServer';
 import { ScriptedClients } from './support/scriptedClients';
 import { nextEvent } from './support/wait';

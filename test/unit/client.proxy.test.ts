@@ -10,8 +10,8 @@ import { InstamrktClient } from '../../src/protocol/client';
 import { CertificateError, ConnectionFailedError, ProxyAuthenticationError, ProxyError } from '../../src/protocol/errors';
 import type { NetworkOptions } from '../../src/protocol/network';
 import { RestClient } from '../../src/protocol/rest';
-import { makeTestPki, PROXIED_TEST_HOST, type TestPki } from '../support/certificates';
-import { startConnectProxy, type ConnectProxy } from '../support/connectProxy';
+import { makeTestPki, PROXIED_TEST_HOST, type TestPki } from '../fixtures/certificates';
+import { startConnectProxy, type ConnectProxy } from '../fixtures/connectProxy';
 
 const CREDENTIALS = `Basic ${Buffer.from('alice:wonder-land').toString('base64')}`;
 

@@ -15,7 +15,7 @@ import {
   RequestTimeoutError,
   ServerError,
 } from '../../src/protocol/errors';
-import { HostingClient } from '../../src/protocol/hosting';
+import { HostingClient } from '../fixtures/hostingClient';
 import { ServerMessage } from '../../src/protocol/messages';
 import { ScriptedServer, send, startScriptedServer } from './support/scriptedServer';
 import { nextEvent, waitFor } from './support/wait';

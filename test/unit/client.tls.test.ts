@@ -9,7 +9,7 @@ import { startEmulator, type Emulator } from '../../src/emulator/server';
 import { InstamrktClient } from '../../src/protocol/client';
 import { CertificateError, type CertificateProblem } from '../../src/protocol/errors';
 import { RestClient } from '../../src/protocol/rest';
-import { makeTestPki, type CertAndKey, type TestPki } from '../support/certificates';
+import { makeTestPki, type CertAndKey, type TestPki } from '../fixtures/certificates';
 
 describe('the client over TLS (https + wss)', () => {
   let pki: TestPki;

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CliUsageError, parseCliArgs, readTlsFiles } from '../../src/emulator/cliArgs';
 import { READY_LINE, webSocketUrlFor } from '../../src/emulator/readyLine';
-import { makeTestPki, writeTestPki, type TestPki, type TestPkiFiles } from '../support/certificates';
+import { makeTestPki, writeTestPki, type TestPki, type TestPkiFiles } from '../fixtures/certificates';
 import { run, waitForLine } from './support/emulatorCli';
 import { RawClient, login } from './support/rawClient';
 

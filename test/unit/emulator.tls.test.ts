@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { EmulatorStartError, startEmulator } from '../../src/emulator/server';
-import { makeTestPki, type TestPki } from '../support/certificates';
+import { makeTestPki, type TestPki } from '../fixtures/certificates';
 import { RawClient, fetchXsrf, login } from './support/rawClient';
 
 describe('emulator over TLS', () => {

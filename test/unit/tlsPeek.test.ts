@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import * as tls from 'node:tls';
 import { routeFor } from '../../src/protocol/network';
 import { peekTls } from '../../src/protocol/tlsPeek';
-import { makeTestPki, type CertAndKey, type TestPki } from '../support/certificates';
+import { makeTestPki, type CertAndKey, type TestPki } from '../fixtures/certificates';
 
 interface Recorder {
   readonly url: URL;

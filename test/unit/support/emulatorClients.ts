@@ -1,7 +1,7 @@
 // Starting an emulator and signing clients in to it, for client tests.
 import { startEmulator } from '../../../src/emulator/server';
 import { ClientOptions, InstamrktClient } from '../../../src/protocol/client';
-import { HostingClient } from '../../../src/protocol/hosting';
+import { HostingClient } from '../../fixtures/hostingClient';
 import { RestClient } from '../../../src/protocol/rest';
 
 export type Emulator = Awaited<ReturnType<typeof startEmulator>>;

@@ -2,7 +2,7 @@
 // log into one list of lines (checked for secrets), and are disposed together.
 import * as assert from 'node:assert/strict';
 import type { ClientOptions, InstamrktClient, StateChangeEvent } from '../../../src/protocol/client';
-import { HostingClient } from '../../../src/protocol/hosting';
+import { HostingClient } from '../../fixtures/hostingClient';
 import type { ScriptedServer } from './scriptedServer';
 
 export const SESSION_KEY = 'SESSION-KEY-never-on-the-wire';
