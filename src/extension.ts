@@ -8,7 +8,6 @@ import { Config } from './host/config';
 import { LocalEmulator } from './host/localEmulator';
 import { Log } from './host/log';
 import { Notifier, type Notice } from './host/notifier';
-import { ContextKeys } from './host/ids';
 import { Redactor } from './host/redact';
 import { Session } from './sources/session';
 import { SourceService } from './sources/sourceService';
@@ -20,6 +19,9 @@ import { watchSettings } from './ui/settingsWatcher';
 import { SourcesView } from './ui/sourcesView';
 import type { SourcesTreeProvider } from './ui/sourcesTree';
 import { StatusBar } from './ui/statusBar';
+import { followList, followStatus } from './ui/contextKeys';
+import { logActivation, startSession } from './ui/startUp';
+import { linkServiceToSession } from './sources/serviceLink';
 import { errorMessage } from './protocol';
 
 /** What activate() returns: the integration tests read the model, the tree and the stored state through it. */
@@ -55,14 +57,6 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
   const reporter = new FailureReporter(notifier, config, () => session.snapshot.usingEmulator);
   const emulatorMode = new EmulatorMode({ emulator, session, credentials, cache, config, log: log.named('emulator'), notifier, onMoveBackFailed: (err) => reporter.failure(err) });
 
-  const listKeys = { loaded: false, empty: false };
-  const onStatus = () => {
-    const snap = session.snapshot;
-    statusBar.update(snap);
-    void vscode.commands.executeCommand('setContext', ContextKeys.state, snap.status.kind);
-    if ((snap.status.kind === 'connecting' || snap.status.kind === 'disconnected') && service.state.kind === 'empty') service.showCached();
-  };
-
   context.subscriptions.push(
     log,
     credentials,
@@ -73,62 +67,15 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     emulator,
     emulatorMode,
     warnWhenCacheFails(service, notifier),
-    session.onDidChange(onStatus),
-    service.onDidChange(() => {
-      // "No open game sources" shows only when the server's list is empty: a list that has rows
-      // matches no welcome while they reach the tree (the view is blank for that moment, not "no sources").
-      const loaded = service.state.kind === 'live';
-      const empty = loaded && service.list().length === 0;
-      // Empty first: on the way to "read and empty", "Reading…" stays until both keys say so.
-      if (empty !== listKeys.empty) {
-        listKeys.empty = empty;
-        void vscode.commands.executeCommand('setContext', ContextKeys.listEmpty, empty);
-      }
-      if (loaded !== listKeys.loaded) {
-        listKeys.loaded = loaded;
-        void vscode.commands.executeCommand('setContext', ContextKeys.listLoaded, loaded);
-      }
-    }),
-    session.onDidConnect((client) => {
-      service.attach(client).catch((err) => log.named('sources').error(`Could not read the source list: ${errorMessage(err)}`));
-    }),
-    session.onDidLoseConnection(() => service.detach()),
-    session.onDidSignOut(() => {
-      void service.clear();
-      cache.clearAll().catch((err: unknown) => log.named('sources').warn(`Could not remove the saved source lists: ${errorMessage(err)}`));
-    }),
-    session.onDidResetAccount(() => void service.clear()),
-    session.onEvent((msg) => service.handleEvent(msg)),
+    followStatus(session, service, statusBar),
+    followList(service),
+    ...linkServiceToSession(session, service, cache, log.named('sources')),
     credentials.onDidChange((serverUrl) => void session.accountChangedElsewhere(serverUrl)),
     watchSettings({ config, session, emulatorMode, reporter, log: log.named('settings') }),
     ...registerCommands({ config, session, service, view, log, notifier, reporter, emulatorMode }),
   );
-
-  // The first render waits for session.start() to read the stored sign-in (or for the
-  // local emulator): rendering "signed out" now would flash the sign-in welcome at a
-  // user who is signed in. Until then the view is empty and the status item neutral.
-  const marks = globalThis as { __instamrktLoadStart?: number; __instamrktLoadEnd?: number };
-  const done = performance.now();
-  const ms = (from: number | undefined, to: number | undefined) => (from === undefined || to === undefined ? '?' : (to - from).toFixed(1));
-  // Module evaluation + activate() is this extension's own cost; the gap between them is VS Code preparing the context.
-  log
-    .named('activation')
-    .info(
-      `Activated: module evaluation ${ms(marks.__instamrktLoadStart, marks.__instamrktLoadEnd)} ms, activate() ${ms(activateStart, done)} ms; VS Code between them ${ms(marks.__instamrktLoadEnd, activateStart)} ms`,
-    );
-  // A bad connection setting is reported at start, whether or not the emulator is about to be used.
-  const settingsReported = reporter.settings().length > 0;
-  if (config.startLocalEmulator) {
-    // An emulator that failed to start leaves the session "starting": go on with the configured
-    // server, so what is shown is known to be true, and report the failure (with Start Local Emulator).
-    emulatorMode.use().catch((err: unknown) => {
-      reporter.failure(err);
-      session.start(config.autoConnect).catch((e: unknown) => reporter.failure(e, { settingsReported }));
-    });
-  } else {
-    // start() publishes a status even when it fails.
-    session.start(config.autoConnect).catch((err: unknown) => reporter.failure(err, { settingsReported }));
-  }
+  logActivation(log.named('activation'), activateStart);
+  startSession(config, session, emulatorMode, reporter);
   return {
     session,
     service,

@@ -1,0 +1,33 @@
+// What the status bar and the view's welcome content follow: the session's
+// status (status item + `instamrkt.state`) and whether the server's list is
+// loaded and empty (`instamrkt.listLoaded`, `instamrkt.listEmpty`).
+import vscode = require('vscode');
+import { ContextKeys } from '../host/ids';
+import type { Session } from '../sources/session';
+import type { SourceService } from '../sources/sourceService';
+import type { StatusBar } from './statusBar';
+
+const setContext = (key: string, value: unknown) => void vscode.commands.executeCommand('setContext', key, value);
+
+export function followStatus(session: Session, service: SourceService, statusBar: StatusBar): vscode.Disposable {
+  return session.onDidChange(() => {
+    const snap = session.snapshot;
+    statusBar.update(snap);
+    setContext(ContextKeys.state, snap.status.kind);
+    // Not connected and nothing shown yet: the last known list, marked stale, rather than nothing.
+    if ((snap.status.kind === 'connecting' || snap.status.kind === 'disconnected') && service.state.kind === 'empty') service.showCached();
+  });
+}
+
+export function followList(service: SourceService): vscode.Disposable {
+  const keys = { loaded: false, empty: false };
+  return service.onDidChange(() => {
+    // "No open game sources" shows only when the server's list is empty: a list that has rows
+    // matches no welcome while they reach the tree (the view is blank for that moment, not "no sources").
+    const loaded = service.state.kind === 'live';
+    const empty = loaded && service.list().length === 0;
+    // Empty first: on the way to "read and empty", "Reading…" stays until both keys say so.
+    if (empty !== keys.empty) setContext(ContextKeys.listEmpty, (keys.empty = empty));
+    if (loaded !== keys.loaded) setContext(ContextKeys.listLoaded, (keys.loaded = loaded));
+  });
+}
