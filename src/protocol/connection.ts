@@ -4,7 +4,7 @@
 // trusted (a request timed out, the server is closing it) is dropped in the
 // same step as the state change: state, errors and calls always agree.
 import { CodeTable, OpName, ResName } from './codes';
-import { AuthenticationError, CertificateError, ConnectionLostError, DisposedError, errorMessage, formatDuration, InvalidArgumentError, NotConnectedError, ProtocolError, ProxyAuthenticationError, ProxyError } from './errors';
+import { AuthenticationError, ConnectionLostError, DisposedError, errorMessage, formatDuration, isPermanent, NotConnectedError, ProtocolError } from './errors';
 import { routeFor, withCertificateDate, type Route } from './network';
 import { loadWebSocketClass } from './webSocketClass';
 import { buildHandshakeUrl, redactHandshakeUrl } from './handshake';
@@ -16,12 +16,6 @@ import { backoffDelay } from './backoff';
 import type { ConnectionState, Credentials, Logger, ResolvedOptions, StateChangeEvent } from './clientOptions';
 import { RequestChannel } from './requestChannel';
 import type { EchoIds, PendingRequest } from './requestQueue';
-
-/** Errors after which retrying on a timer cannot help: the user has to act (sign in, trust or fix a certificate, fix a proxy setting). */
-const PERMANENT = [AuthenticationError, InvalidArgumentError, DisposedError, CertificateError, ProxyAuthenticationError, ProxyError];
-function isPermanent(error: Error | undefined): boolean {
-  return PERMANENT.some((kind) => error instanceof kind);
-}
 
 export class Connection {
   readonly #opts: ResolvedOptions;
@@ -80,8 +74,6 @@ export class Connection {
   /** Requests sent and not yet answered. */
   get pendingCount(): number { return this.#channel?.pendingCount ?? 0; }
   get isDisposed(): boolean { return this.#disposed; }
-
-  // ---- Lifecycle ----
 
   /**
    * Connects, logs on and reads the code table; resolves once connected.
@@ -274,8 +266,6 @@ export class Connection {
     this.#nextRetryAt = undefined;
   }
 
-  // ---- Requests ----
-
   /** Sends on the current connection; rejects with NotConnectedError unless connected. */
   protected send<K extends ResName>(opName: OpName, params: Record<string, unknown>, expected: readonly K[], echo: EchoIds): Promise<MessageOf<K>> {
     const channel = this.#channel;
@@ -287,8 +277,6 @@ export class Connection {
     }
     return channel.send(opName, params, expected, echo);
   }
-
-  // ---- Reporting ----
 
   protected recordLatency(ms: number): number {
     this.#latencyMs = ms;

@@ -167,3 +167,9 @@ export function describeError(error: unknown): string {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** Errors after which retrying on a timer cannot help: the user has to act (sign in, trust or fix a certificate, fix a proxy setting). */
+const PERMANENT = [AuthenticationError, InvalidArgumentError, DisposedError, CertificateError, ProxyAuthenticationError, ProxyError];
+export function isPermanent(error: Error | undefined): boolean {
+  return PERMANENT.some((kind) => error instanceof kind);
+}
