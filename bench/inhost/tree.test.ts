@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { InstamrktApi } from '../../src/extension';
+import { until } from '../../test/integration/until';
 import { InstamrktClient } from '../../src/protocol/client';
 import { RestClient } from '../../src/protocol/rest';
 import type { TreeNode } from '../../src/ui/sourcesTree';
@@ -31,16 +32,6 @@ const BUILDS = 10;
 
 /** Names in an order unrelated to the opening order, so the sort has work to do. */
 const sourceName = (i: number): string => `bench-${String((i * 7919) % SOURCES).padStart(5, '0')}.example.com`;
-
-async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** What VS Code asks of the provider to render the root: its children, then a TreeItem for each. */
 async function buildTree(api: InstamrktApi): Promise<{ ms: number; childrenMs: number; items: vscode.TreeItem[] }> {
@@ -68,7 +59,7 @@ describe('Game Sources tree with 10,000 sources (benchmark)', function () {
 
     const login = await new RestClient(restUrl).login('demo', 'demo');
     await api.session.signInWithSessionKey(login.userId, login.sessionKey);
-    await until('the live source list', () => api.service.state.kind === 'live');
+    await until('the live source list', () => api.service.state.kind === 'live', 30_000);
     const before = (await buildTree(api)).items.map((item) => String(item.label));
     assert.deepEqual(before, ['demo.instamrkt.local'], 'the demo seed holds one source');
 

@@ -4,16 +4,13 @@
 // frames for other ids, renumbered codes). Runs from the connection's FIFO
 // queue, so a connection's replies leave in request order unless a fault
 // says otherwise.
-import { DEFAULT_RESPONSES as R } from '../protocol';
+import { DEFAULT_RESPONSES as R, isObj } from '../protocol';
 import { Connection, envelope } from './connections';
 import { ActiveFaults, pause } from './faults';
 import { RequestBody } from './fields';
 import { OP_NAMES, OpEnvironment, Outcome, runOp } from './ops';
 import { strayFramesBefore } from './strayFrames';
 
-function isObj(v: unknown): v is RequestBody {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Decodes a frame into a request, or the 666 text explaining why it is not one. */
 function parseRequest(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): { op: number; req: RequestBody } | string {

@@ -7,7 +7,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { login, logout } from './accounts';
 import { EmulatorState } from './state';
 import { StateSaver } from './stateFile';
-import { errorMessage } from '../protocol';
+import { errorMessage, isObj } from '../protocol';
 import { ActiveFaults, pause } from './faults';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -95,9 +95,6 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 async function handleLogin(env: RestEnvironment, req: IncomingMessage, res: ServerResponse, answer: Answer): Promise<void> {
   let body: Buffer;

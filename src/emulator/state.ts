@@ -3,6 +3,7 @@
 // lookups); `toStateJson` / `fromStateJson` turn it into the one JSON document
 // kept in the state file, checking every field of a loaded file so a damaged
 // file is reported instead of half-loaded.
+import { isObj, type Obj } from '../protocol';
 
 export interface UserRecord {
   id: number;
@@ -113,11 +114,7 @@ export function toStateJson(state: EmulatorState): unknown {
 
 export class StateFormatError extends Error {}
 
-type Obj = Record<string, unknown>;
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function bad(path: string, expected: string): never {
   throw new StateFormatError(`${path} should be ${expected}`);

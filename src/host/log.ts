@@ -3,15 +3,10 @@
 // called on success paths, and a failed log line must not turn a done
 // operation into a reported failure.
 import vscode = require('vscode');
+import type { Logger } from '../protocol';
 import { Redactor } from './redact';
 
-export interface Logger {
-  trace(message: string): void;
-  debug(message: string): void;
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string | Error): void;
-}
+export type { Logger } from '../protocol';
 
 type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 

@@ -24,12 +24,13 @@ export interface Credentials {
   sessionKey: string;
 }
 
+/** Where a part writes its log lines (the extension's log channel, a test's array). */
 export interface Logger {
   trace(message: string): void;
   debug(message: string): void;
   info(message: string): void;
   warn(message: string): void;
-  error(message: string): void;
+  error(message: string | Error): void;
 }
 
 export interface ClientOptions {

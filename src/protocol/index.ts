@@ -21,4 +21,5 @@ export * from './client';
 export { RequestQueue, rawEchoIds } from './requestQueue';
 export type { Decision, NewRequest, PendingRequest } from './requestQueue';
 export { characterCount, MAX_DESCRIPTION_LENGTH, MAX_SOURCE_NAME_LENGTH } from './limits';
-export { timeValue } from './fields';
+export { isObj, timeValue } from './fields';
+export type { Obj } from './fields';

@@ -2,6 +2,7 @@
 // then POST /r/login/ or /r/logout/ with it as cookie and X-XSRFToken header,
 // over the same route (proxy, CAs) as the WebSocket (httpExchange.ts).
 import { checkRestUrl } from './handshake';
+import { isObj, type Obj } from './fields';
 import { AuthenticationError, ConnectionFailedError, InvalidArgumentError, ProtocolError } from './errors';
 import { exchange, type Exchange, type Reply } from './httpExchange';
 import { routeFor, type NetworkOptions, type Route } from './network';
@@ -27,11 +28,7 @@ export const DEFAULT_REST_TIMEOUT_MS = 15_000;
 /** Largest reply body read; a sign-in reply is a few hundred bytes. */
 const MAX_REPLY_BYTES = 1 << 20;
 
-type Obj = Record<string, unknown>;
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export class RestClient {
   readonly #base: URL;
