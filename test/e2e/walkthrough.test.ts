@@ -29,7 +29,10 @@ describe('the Get Started walkthrough (in the browser)', function () {
   let wasSignedIn = true;
 
   before(async () => {
-    wasSignedIn = await isSignedIn(fixture().workbench);
+    const { workbench: wb } = fixture();
+    // The status item shows once the extension is active; opening its view activates it.
+    await wb.openViewContainer('Instamrkt');
+    wasSignedIn = await isSignedIn(wb);
   });
 
   after(async () => {

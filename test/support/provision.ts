@@ -44,7 +44,7 @@ export async function ensureCodeServer(log: (line: string) => void = console.log
   fs.mkdirSync(cacheDir, { recursive: true });
   await withLock(lockDir, 'code-server', log, async () => {
     if (isProvisioned()) return; // another process finished it while we waited
-    ensureSystemPackages(BUILD_PACKAGES);
+    await ensureSystemPackages(BUILD_PACKAGES);
     const started = Date.now();
     log(`Provisioning code-server ${CODE_SERVER_VERSION} with Node ${NODE_FOR_CODE_SERVER} into ${path.relative(process.cwd(), installDir)} (a few minutes, once)…`);
     // A half-finished install leaves bin links without their run bit: start from nothing.
