@@ -56,7 +56,10 @@ export async function packageVsix(outFile: string, extensionDir: string): Promis
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
   // The extension is bundled by esbuild: no node_modules in the package. The README's images are
-  // relative and ship in the VSIX, where the extension page finds them: no repository URL to rewrite them to.
+  // relative and ship in the VSIX. The project has no public repository URL yet, so vsce cannot
+  // rewrite them to absolute ones; VS Code 1.139's extension page shows only http(s) images in a
+  // README (it drops relative ones), so they render there once `repository` names the public
+  // repository and --no-rewrite-relative-links / --allow-missing-repository go (see extensionPage.test.ts).
   // An older tree (the benchmarks' baseline) has no marketplace README: vsce packages its README.md.
   const readme = fs.existsSync(path.join(extensionDir, MARKETPLACE_README)) ? ['--readme-path', MARKETPLACE_README] : [];
   const args = ['package', '--no-dependencies', ...readme, '--no-rewrite-relative-links', '--allow-missing-repository', '--out', outFile];
