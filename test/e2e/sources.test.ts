@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { HostingClient } from '../fixtures/hostingClient';
 import { RestClient } from '../../src/protocol/rest';
 import { repoRoot } from '../support/paths';
+import { cropPng, type Region } from '../support/pngCrop';
 import type { RunningEmulator } from '../support/emulator';
 import { extensionLog, useFixture, type ServerOptions } from './fixture';
 import { recordShownTexts, shownTexts } from './shownTexts';
@@ -20,9 +21,20 @@ const SOURCE = 'e2e.example.com';
 /** Opened and closed while the connection drops. */
 const DROPPED = 'dropped.example';
 
-/** Screenshots for README: written to media/ when INSTAMRKT_UPDATE_SCREENSHOTS=1, else only under test-results/. */
+/**
+ * What each README screenshot shows of the 1440×900 workbench: only the part
+ * that tells its story, because the images ship in the VSIX (whose size has a budget).
+ */
+const README_REGIONS: Record<string, Region> = {
+  'screenshot-tree.png': { x: 0, y: 56, width: 350, height: 150 },
+  'screenshot-close-modal.png': { x: 470, y: 310, width: 500, height: 290 },
+  'screenshot-status.png': { x: 0, y: 56, width: 450, height: 844 },
+  'screenshot-status-retrying.png': { x: 0, y: 56, width: 450, height: 844 },
+};
+
+/** Screenshots for README: cropped into media/ when INSTAMRKT_UPDATE_SCREENSHOTS=1, else only under test-results/. */
 function keepForReadme(file: string, name: string): void {
-  if (process.env.INSTAMRKT_UPDATE_SCREENSHOTS === '1') fs.copyFileSync(file, path.join(repoRoot, 'media', name));
+  if (process.env.INSTAMRKT_UPDATE_SCREENSHOTS === '1') cropPng(file, path.join(repoRoot, 'media', name), README_REGIONS[name]);
 }
 
 describe('Game sources in the browser', function () {

@@ -10,7 +10,7 @@ const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-n
 export const VIEWPORT = { width: 1440, height: 900 } as const;
 
 export async function launchBrowser(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM_PATH)) ensureSystemPackages(BROWSER_PACKAGES);
+  if (!fs.existsSync(CHROMIUM_PATH)) await ensureSystemPackages(BROWSER_PACKAGES);
   // Our own handlers stop the browser together with the other children.
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS, headless: true, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
 }

@@ -26,6 +26,11 @@ export interface HarnessOptions {
   /** Build the extension and its emulator from this tree instead of the working tree (the benchmarks' baseline commit). */
   readonly extensionRoot?: string;
   readonly seed?: 'demo' | 'empty';
+  /**
+   * false: start no emulator and leave instamrkt.serverUrl / restUrl at what the
+   * user set (npm start, where the extension starts its own: one emulator, the one in use).
+   */
+  readonly emulator?: boolean;
   /** Default: a fresh file in the run folder. */
   readonly emulatorStateFile?: string;
   /** Default: a fresh folder in the run folder. A persistent one keeps a person's state (npm start). */
@@ -34,7 +39,7 @@ export interface HarnessOptions {
   readonly port?: number;
   /** More VSIX files to install, built while the rest starts; receives the run folder. */
   readonly extraExtensions?: (runDir: string) => Promise<readonly VsixFile[]>;
-  /** Runs once the emulator listens, before code-server starts (e.g. to write files the extension host reads). */
+  /** Runs once the emulator listens, before code-server starts (e.g. to write files the extension host reads); not with `emulator: false`. */
   readonly beforeCodeServer?: (runDir: string, emulator: RunningEmulator) => Promise<void> | void;
   /** User settings on top of the harness's (which point the extension at the emulator). */
   readonly settings?: Record<string, unknown>;
@@ -74,7 +79,12 @@ export interface Harness {
 
 const KEEP_RUNS = 6;
 
-export async function startHarness(options: HarnessOptions): Promise<Harness> {
+/** A harness started with `emulator: false`. */
+export type HarnessWithoutEmulator = Omit<Harness, 'emulator'>;
+
+export function startHarness(options: HarnessOptions & { readonly emulator: false }): Promise<HarnessWithoutEmulator>;
+export function startHarness(options: HarnessOptions): Promise<Harness>;
+export async function startHarness(options: HarnessOptions): Promise<Harness | HarnessWithoutEmulator> {
   const log = options.log ?? ((line: string) => console.log(line));
   const timings: [string, number][] = [];
   const timed = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
@@ -120,16 +130,21 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     const packaged = timed('package VSIX', () => packageVsix(path.join(runDir, 'instamrkt-game-sources.vsix'), build.dir));
     const extras = options.extraExtensions ? timed('build extra extensions', () => options.extraExtensions!(runDir)) : Promise.resolve([]);
     for (const pending of [packaged, extras]) pending.catch(() => undefined);
-    const emulator = await timed('start emulator', () =>
-      startEmulator({ seed: options.seed ?? 'demo', stateFile: options.emulatorStateFile ?? path.join(runDir, 'emulator-state.json'), logFile: path.join(runDir, 'emulator.log'), echo: options.echo }),
-    );
-    stoppers.push(() => emulator.stop());
-    ports.push(emulator.port);
-
-    await options.beforeCodeServer?.(runDir, emulator);
+    const emulator =
+      options.emulator === false
+        ? undefined
+        : await timed('start emulator', () =>
+            startEmulator({ seed: options.seed ?? 'demo', stateFile: options.emulatorStateFile ?? path.join(runDir, 'emulator-state.json'), logFile: path.join(runDir, 'emulator.log'), echo: options.echo }),
+          );
+    if (emulator) {
+      stoppers.push(() => emulator.stop());
+      ports.push(emulator.port);
+      await options.beforeCodeServer?.(runDir, emulator);
+    }
     writeUserSettings(userDataDir, {
-      'instamrkt.serverUrl': emulator.serverUrl,
-      'instamrkt.restUrl': emulator.restUrl,
+      // Without an emulator of ours, undefined drops what an earlier start wrote into a kept profile (JSON leaves it out).
+      'instamrkt.serverUrl': emulator?.serverUrl,
+      'instamrkt.restUrl': emulator?.restUrl,
       // A person's first start shows the Welcome page; tests want a plain workbench.
       'workbench.startupEditor': 'none',
       'telemetry.telemetryLevel': 'off',
@@ -165,14 +180,13 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       await timed('extension host ready', () => waitForExtensionHost(userDataDir));
     }
 
-    return {
+    const started: HarnessWithoutEmulator = {
       runDir,
       userDataDir,
       extensionsDir,
       workspaceDir,
       vsix,
       emulatorScript: build.emulatorScript,
-      emulator,
       codeServer,
       browser,
       page,
@@ -180,6 +194,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       extensionHostLogTail: (lines) => extensionHostLogTail(userDataDir, lines),
       stop,
     };
+    return emulator ? { ...started, emulator } : started;
   } catch (err) {
     await stop().catch((teardownError: unknown) => log(String(teardownError)));
     throw err;

@@ -44,7 +44,7 @@ export async function ensureNode24(log: (line: string) => void = console.log): P
     fs.writeFileSync(path.join(installDir, 'package.json'), JSON.stringify(manifest, null, 2));
     const logFile = path.join(cacheDir, `node-${NODE_FOR_CODE_SERVER}.install.log`);
     fs.writeFileSync(logFile, '');
-    await npmInstall(installDir, [`node@${NODE_FOR_CODE_SERVER}`], withoutNpmVariables(process.env), logFile);
+    await npmInstall(installDir, [`node@${NODE_FOR_CODE_SERVER}`], withoutNpmVariables(process.env), logFile, { log });
     checkNodeVersion(describe().node);
     fs.writeFileSync(markerFile, `${new Date().toISOString()}\n`);
     log(`Node ${NODE_FOR_CODE_SERVER} installed in ${Math.round((Date.now() - started) / 1000)} s`);

@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { watchInstall, type WatchedFolder } from './installProgress';
 import { startChild } from './processes';
 import { cacheDir, CODE_SERVER_VERSION, NODE_FOR_CODE_SERVER } from './paths';
 import { BUILD_PACKAGES, ensureSystemPackages } from './systemPackages';
@@ -44,7 +45,7 @@ export async function ensureCodeServer(log: (line: string) => void = console.log
   fs.mkdirSync(cacheDir, { recursive: true });
   await withLock(lockDir, 'code-server', log, async () => {
     if (isProvisioned()) return; // another process finished it while we waited
-    ensureSystemPackages(BUILD_PACKAGES);
+    await ensureSystemPackages(BUILD_PACKAGES);
     const started = Date.now();
     log(`Provisioning code-server ${CODE_SERVER_VERSION} with Node ${NODE_FOR_CODE_SERVER} into ${path.relative(process.cwd(), installDir)} (a few minutes, once)…`);
     // A half-finished install leaves bin links without their run bit: start from nothing.
@@ -58,7 +59,7 @@ export async function ensureCodeServer(log: (line: string) => void = console.log
     const logFile = path.join(cacheDir, `code-server-${CODE_SERVER_VERSION}.install.log`);
     fs.writeFileSync(logFile, '');
 
-    await npmInstall(installDir, [`node@${NODE_FOR_CODE_SERVER}`], withoutNpmVariables(process.env), logFile);
+    await npmInstall(installDir, [`node@${NODE_FOR_CODE_SERVER}`], withoutNpmVariables(process.env), logFile, { log });
     const install = describe();
     checkNodeVersion(install.node);
     const nodeDir = makeNodeDir();
@@ -66,7 +67,9 @@ export async function ensureCodeServer(log: (line: string) => void = console.log
     // manifests we cannot give an allowScripts list; the native modules there
     // (pty, spdlog, kerberos, watcher…) must build. Scoped to this pinned install.
     const env = { ...install.env, npm_config_nodedir: nodeDir, npm_config_dangerously_allow_all_scripts: 'true' };
-    await npmInstall(installDir, [`code-server@${CODE_SERVER_VERSION}`], env, logFile);
+    // Its postinstall fills lib/vscode/node_modules (and builds the native ones there): the longest part.
+    const vscodeModules = path.join(installDir, 'node_modules', 'code-server', 'lib', 'vscode', 'node_modules');
+    await npmInstall(installDir, [`code-server@${CODE_SERVER_VERSION}`], env, logFile, { log, folders: [{ label: "of VS Code's modules in place", dir: vscodeModules }] });
     if (!fs.existsSync(install.entry)) throw new Error(`code-server installed without ${install.entry}; see ${logFile}`);
     fs.writeFileSync(markerFile, `${new Date().toISOString()}\n`);
     log(`code-server provisioned in ${Math.round((Date.now() - started) / 1000)} s`);
@@ -111,13 +114,18 @@ function makeNodeDir(): string {
   return nodeDir;
 }
 
-/** `npm install packages` in the private folder `cwd` (which has its own package.json), output to `logFile`. */
-export async function npmInstall(cwd: string, packages: readonly string[], env: NodeJS.ProcessEnv, logFile: string): Promise<void> {
+/**
+ * `npm install packages` in the private folder `cwd` (which has its own package.json), output to `logFile`;
+ * with `progress`, a line every few seconds says what is fetched and how far it is.
+ */
+export async function npmInstall(cwd: string, packages: readonly string[], env: NodeJS.ProcessEnv, logFile: string, progress?: { log: (line: string) => void; folders?: readonly WatchedFolder[] }): Promise<void> {
   // Saved to the private manifest: an unsaved node@24 would be pruned by the next install.
-  const args = ['install', '--no-audit', '--no-fund', '--loglevel=warn', ...packages];
+  // --loglevel=http: one line per package fetched, which is what the progress counts.
+  const args = ['install', '--no-audit', '--no-fund', '--loglevel=http', ...packages];
   // Its own process group, so Ctrl+C also stops node-gyp builds under it.
   const child = startChild(`npm install ${packages.join(' ')}`, 'npm', args, { cwd, env, logFile });
-  const code = await child.exited;
+  const stop = progress ? watchInstall({ what: `npm install ${packages.join(' ')}`, logFile, log: progress.log, folders: progress.folders }) : () => undefined;
+  const code = await child.exited.finally(stop);
   if (code !== 0) throw new Error(`npm ${args.join(' ')} failed (exit ${code}); last lines of ${logFile}:\n${tailOf(logFile, 25)}`);
 }
 

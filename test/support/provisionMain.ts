@@ -3,7 +3,7 @@ import { ensureCodeServer } from './provision';
 import { BROWSER_PACKAGES, ensureSystemPackages } from './systemPackages';
 
 export async function main(): Promise<number> {
-  ensureSystemPackages(BROWSER_PACKAGES);
+  await ensureSystemPackages(BROWSER_PACKAGES);
   const install = await ensureCodeServer();
   console.log(`code-server ${install.version} ready: ${install.entry}`);
   return 0;

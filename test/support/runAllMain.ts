@@ -1,5 +1,6 @@
-// `npm test`: lint, typecheck, unit, size (the packaged VSIX and the
-// production dist/extension.js against their budgets, one test each), integration (in code-server's extension
+// `npm test`: lint, typecheck, unit, size (the packaged VSIX, its unpacked
+// files and the production dist/extension.js against their budgets, and the
+// VSIX's readme with its images; one test each), integration (in code-server's extension
 // host), e2e (Chromium), in that order. Every phase runs even when an earlier
 // one failed; the run fails if any did. Ends with one line `N passed, N
 // failed` totalling the suites' tests, where a phase that fails without test
@@ -10,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from './paths';
 import { readStats, type PhaseStats } from './stats';
-import { buildExtension, checkExtensionJsBudget, checkVsixBudget, packageVsix } from './vsix';
+import { buildExtension, checkExtensionJsBudget, checkPackagedFilesBudget, checkPackagedReadme, checkVsixBudget, MARKETPLACE_README, packageVsix } from './vsix';
 
 interface Phase {
   readonly name: string;
@@ -111,7 +112,8 @@ async function checkSizes(): Promise<{ ok: boolean; message: string }[]> {
   try {
     const build = await buildExtension(path.join(dir, 'extension'));
     const extensionJs = checkExtensionJsBudget(path.join(build.dir, 'dist', 'extension.js'));
-    return [checkVsixBudget(await packageVsix(path.join(dir, 'instamrkt-game-sources.vsix'), build.dir)), extensionJs];
+    const vsix = await packageVsix(path.join(dir, 'instamrkt-game-sources.vsix'), build.dir);
+    return [checkVsixBudget(vsix), checkPackagedFilesBudget(vsix), extensionJs, checkPackagedReadme(vsix, path.join(repoRoot, MARKETPLACE_README))];
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

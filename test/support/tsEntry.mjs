@@ -1,6 +1,8 @@
 // Runs one of the harness's TypeScript entry points from a plain `node` command
 // (npm scripts, .ci/run): esbuild bundles it (dependencies stay in
 // node_modules) into the ignored cache folder, then we call its main().
+// First: on a Node too old for the tooling, say so before anything else loads.
+import './nodeCheck.mjs';
 import * as esbuild from 'esbuild';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
