@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ContextKeys, Views } from '../../src/ids';
+import { ContextKeys, Views } from '../../src/host/ids';
 import { testConfig } from './config';
 
 interface WalkthroughStep {
