@@ -5,6 +5,7 @@
 // begun; a key issued to a sign-in that was cancelled is ended on the server.
 import type { Credentials } from '../protocol/client';
 import { errorMessage } from '../protocol/errors';
+import { Emitter, type Event } from '../protocol/events';
 import type { LoginResult } from '../protocol/rest';
 import { StoredAccount, type Account, type AccountStore } from './accountStore';
 import type { LinkAccount } from './connection';
@@ -41,6 +42,9 @@ export class AccountManager {
   /** Change events from another window still being read: a commit or renewal waits for their decision. */
   #following = 0;
   #followWaiters: (() => void)[] = [];
+  readonly #changed = new Emitter<void>();
+  /** The held account, or whether it is known, may have changed (a sign-in, sign-out, renewal, read or switch of server). */
+  readonly onDidChange: Event<void> = this.#changed.event;
 
   constructor(deps: AccountDeps) {
     this.#deps = deps;
@@ -102,6 +106,7 @@ export class AccountManager {
     this.#candidate = undefined;
     this.#error = undefined;
     this.#stored.forget();
+    this.#changed.fire();
   }
 
   /** Reads the stored account; adopts it only if `intent` is still current. An unreadable store means signed out, with the reason. */
@@ -114,6 +119,7 @@ export class AccountManager {
       this.#known = true;
       this.#account = undefined;
       this.#error = errorMessage(err);
+      this.#changed.fire();
       throw err;
     }
     intent.check();
@@ -129,6 +135,7 @@ export class AccountManager {
     this.#account = stored;
     this.#stored.remember(stored);
     if (stored) this.#rememberSecrets(stored);
+    this.#changed.fire();
   }
 
   /** After a change event: the stored account if another window changed it, undefined for this window's own echo. */
@@ -194,7 +201,9 @@ export class AccountManager {
     this.#account = account;
     this.#known = true;
     this.#error = undefined;
-    return this.#stored.write(serverUrl, account);
+    const written = this.#stored.write(serverUrl, account);
+    this.#changed.fire();
+    return written;
   }
 
   /** Signed out: nothing held, and the stored account deleted (after any write still under way). */
@@ -203,7 +212,9 @@ export class AccountManager {
     this.#account = undefined;
     this.#known = true;
     this.#error = undefined;
-    return this.#stored.write(serverUrl, undefined);
+    const deleted = this.#stored.write(serverUrl, undefined);
+    this.#changed.fire();
+    return deleted;
   }
 
   /**
@@ -232,6 +243,7 @@ export class AccountManager {
       return false;
     }
     this.#account = { ...account, userId: fresh.userId, sessionKey: fresh.sessionKey, issuedAt: fresh.issuedAt };
+    this.#changed.fire();
     await this.#stored.write(serverUrl, this.#account).catch((err) => this.#deps.logger.warn(`The renewed session key could not be stored: ${errorMessage(err)}`));
     return true;
   }

@@ -13,7 +13,8 @@ import { ConnectionManager, type LinkAccount } from './connection';
 import { Lifecycle, type Intent, type IntentKind } from './lifecycle';
 import { followElsewhere } from './follow';
 import { restFactory, type Endpoints, type PasswordSignIn, type SessionDeps, type SessionParts } from './sessionDeps';
-import { signInWithKey, signInWithPassword } from './signIn';
+import { signInWithKey, signInWithPassword, signOut } from './signIn';
+import type { HeldAccount } from './authSessions';
 import type { SessionSnapshot } from './status';
 import { StatusFeed } from './statusFeed';
 
@@ -41,6 +42,8 @@ export class Session {
   /** Another server or account is now in use: what was shown belongs to the previous one. */
   readonly onDidResetAccount: Event<void> = this.#reset.event;
   readonly onEvent: Event<ServerMessage>;
+  /** The held account (who, or their key) or whether it is known may have changed: see heldAccount. */
+  readonly onDidChangeAccount: Event<void>;
 
   /** What the connection asks of the account: its key, and one renewal of a refused key. */
   readonly #linkAccount: LinkAccount;
@@ -74,6 +77,7 @@ export class Session {
     this.onDidConnect = this.#link.onDidConnect;
     this.onDidLoseConnection = this.#link.onDidLose;
     this.onEvent = this.#link.onEvent;
+    this.onDidChangeAccount = this.#accounts.onDidChange;
     this.#parts = {
       accounts: this.#accounts,
       link: this.#link,
@@ -100,6 +104,13 @@ export class Session {
   /** The live client, when connected. */
   get api(): InstamrktClient | undefined {
     return this.#link.client;
+  }
+
+  /** The account held (and stored) for the current server: undefined while not known yet, null when nobody is signed in. */
+  get heldAccount(): HeldAccount | null | undefined {
+    const held = this.#accounts.held;
+    if (!this.#accounts.known) return undefined;
+    return held ? { serverUrl: this.endpoints.serverUrl, userId: held.userId, username: held.username, sessionKey: held.sessionKey } : null;
   }
 
   get isSignedIn(): boolean {
@@ -161,21 +172,8 @@ export class Session {
   }
 
   /** Ends the session on the server (best effort), deletes the stored secrets and disconnects. Wins over anything in flight. */
-  async signOut(): Promise<void> {
-    const account = this.#accounts.held;
-    const { serverUrl, restUrl } = this.endpoints;
-    this.#begin('signOut');
-    this.#link.close();
-    this.#feed.lastError = undefined;
-    const deleted = this.#accounts.forget(serverUrl);
-    this.#feed.publish();
-    this.#signedOut.fire();
-    try {
-      await deleted;
-    } finally {
-      // Only a key this extension obtained with a password; a pasted key may be in use elsewhere.
-      if (account?.password) this.#accounts.endKey(restUrl, account.sessionKey);
-    }
+  signOut(): Promise<void> {
+    return signOut(this.#parts);
   }
 
   /** Settings changed (URL, timeouts): start over with the account stored for the new server. Superseded: resolves quietly. */
