@@ -104,13 +104,22 @@ const proxyAgentApart = {
   },
 };
 
+// The sign-in prompts (src/ui/signInFlow.ts) run only when the user signs in:
+// bundled apart as dist/signInFlow.js, required on first use (2 KB less at activation).
+const signInFlowApart = {
+  name: 'sign-in-flow-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/signInFlow(\.js)?$/ }, () => ({ path: './signInFlow.js', external: true }));
+  },
+};
+
 const builds = [
   {
     ...common,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
     external: [...common.external, 'vscode'],
-    plugins: [wsClientOnly, wsWithoutDeflate, wsUnusedParts, proxyAgentApart],
+    plugins: [wsClientOnly, wsWithoutDeflate, wsUnusedParts, proxyAgentApart, signInFlowApart],
     // import() of a file left outside the bundle (dist/proxyAgent.js) becomes a plain require, not Node's ESM loader.
     supported: { 'dynamic-import': false },
     // Mark when the bundle starts and ends executing, so activate() can log how long loading took.
@@ -123,6 +132,7 @@ const builds = [
     outfile: 'dist/proxyAgent.js',
     plugins: [noDebug],
   },
+  { ...common, entryPoints: ['src/ui/signInFlow.ts'], outfile: 'dist/signInFlow.js', external: [...common.external, 'vscode'] },
   { ...common, entryPoints: ['src/emulator/main.ts'], outfile: 'dist/emulator.js' },
 ];
 

@@ -13,6 +13,7 @@ import { Redactor } from './redact';
 import { Session } from './sources/session';
 import { SourceService } from './sources/sourceService';
 import { GlobalStateSourcesCache, cacheKey } from './sourcesCache';
+import { InstamrktAuthProvider } from './ui/authProvider';
 import { registerCommands } from './ui/commands';
 import { EmulatorMode } from './ui/emulatorMode';
 import { FailureReporter, warnWhenCacheFails } from './ui/notices';
@@ -102,6 +103,7 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     credentials.onDidChange((serverUrl) => void session.accountChangedElsewhere(serverUrl)),
     watchSettings({ config, session, emulatorMode, reporter, log: log.named('settings') }),
     ...registerCommands({ config, session, service, view, log, notifier, reporter, emulatorMode }),
+    new InstamrktAuthProvider(session),
   );
 
   // The first render waits for session.start() to read the stored sign-in (or for the

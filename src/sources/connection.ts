@@ -4,7 +4,7 @@
 // the status (the session does, from this state and the account's).
 import type { ClientOptions, Credentials, InstamrktClient, Logger, StateChangeEvent } from '../protocol/client';
 import type { NetworkOptions } from '../protocol/network';
-import { AuthenticationError, ConnectionLostError, errorMessage } from '../protocol/errors';
+import { AuthenticationError, ConnectionLostError, errorMessage, formatDuration } from '../protocol/errors';
 import { Emitter, type Event } from '../protocol/events';
 import type { ServerMessage } from '../protocol/messages';
 import type { Intent } from './lifecycle';
@@ -66,6 +66,9 @@ export class ConnectionManager {
   #token = 0;
   /** connect() calls still loading the client's code. */
   #preparing = 0;
+  /** When the state's kind last changed, and the current client's server: for the connect and disconnect log lines. */
+  #since = 0;
+  #serverUrl = '';
 
   readonly #changed = new Emitter<void>();
   readonly #connected = new Emitter<InstamrktClient>();
@@ -98,7 +101,10 @@ export class ConnectionManager {
   async connect(endpoints: LinkEndpoints, account: LinkAccount, intent: Intent): Promise<void> {
     if (this.#state.kind === 'connected') return;
     // Connecting from this instant (the caller publishes it), even while the client's code loads.
-    if (!this.#client) this.#state = { kind: 'connecting' };
+    if (!this.#client) {
+      this.#state = { kind: 'connecting' };
+      this.#since = performance.now();
+    }
     this.#preparing++;
     let make: (options: ClientOptions) => InstamrktClient;
     try {
@@ -123,6 +129,10 @@ export class ConnectionManager {
   close(): void {
     this.#token++;
     const client = this.#client;
+    if (client) {
+      const took = formatDuration(performance.now() - this.#since);
+      this.#deps.logger.info(this.#state.kind === 'connected' ? `Disconnected from ${this.#serverUrl} after ${took} connected` : `Connect to ${this.#serverUrl}: stopped after ${took}`);
+    }
     this.#client = undefined;
     for (const s of this.#subscriptions) s.dispose();
     this.#subscriptions = [];
@@ -153,6 +163,7 @@ export class ConnectionManager {
       network: this.#deps.network,
     });
     this.#client = client;
+    this.#serverUrl = endpoints.serverUrl;
     this.#subscriptions = [
       client.onDidChangeState((ev) => {
         if (client === this.#client) this.#onClientState(client, account, ev);
@@ -225,7 +236,21 @@ export class ConnectionManager {
   }
 
   #set(state: LinkState): void {
+    const previous = this.#state;
     this.#state = state;
+    if (state.kind !== previous.kind) this.#logChange(previous, state);
     this.#changed.fire();
+  }
+
+  /** Each connect's outcome and each lost connection, with how long it took or lasted (the client logs the details). */
+  #logChange(previous: LinkState, state: LinkState): void {
+    const now = performance.now();
+    const took = formatDuration(now - this.#since);
+    this.#since = now;
+    const { logger } = this.#deps;
+    const connect = `Connect to ${this.#serverUrl}`;
+    if (state.kind === 'connected') logger.info(`${connect}: connected in ${took}`);
+    else if (state.kind === 'authFailed') logger.warn(`${connect}: refused after ${took}: ${state.error}`);
+    else if (state.kind === 'disconnected') logger.warn(previous.kind === 'connected' ? `Disconnected from ${this.#serverUrl} after ${took} connected: ${state.error}` : `${connect}: failed after ${took}: ${state.error}`);
   }
 }

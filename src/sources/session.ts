@@ -9,6 +9,7 @@ import { Emitter, type Event } from '../protocol/events';
 import { checkRestUrl, checkWebSocketUrl } from '../protocol/handshake';
 import type { ServerMessage } from '../protocol/messages';
 import { AccountManager } from './account';
+import { logged } from './activity';
 import { ConnectionManager, type LinkAccount } from './connection';
 import { Lifecycle, type Intent, type IntentKind } from './lifecycle';
 import { followElsewhere } from './follow';
@@ -157,23 +158,27 @@ export class Session {
    * was. Rejects with SupersededError, storing nothing, when a later intent
    * (sign-out, another sign-in, a settings change) begins before it is stored.
    */
-  async signIn(username: string, password: string): Promise<void> {
+  signIn(username: string, password: string): Promise<void> {
     const intent = this.#begin('signIn');
-    this.#checkEndpoints();
-    await signInWithPassword(this.#parts, intent, username, password);
+    return logged(this.#deps.logger, `Sign-in as ${username}`, async () => {
+      this.#checkEndpoints();
+      await signInWithPassword(this.#parts, intent, username, password);
+    });
   }
 
   /** Signs in with a user id and session key pasted by the user; stored only once the server accepts it. */
-  async signInWithSessionKey(userId: string, sessionKey: string): Promise<void> {
-    const intent = this.#begin('signIn');
-    this.#checkEndpoints();
+  signInWithSessionKey(userId: string, sessionKey: string): Promise<void> {
     this.#deps.onSecret?.(sessionKey);
-    await signInWithKey(this.#parts, intent, { userId, sessionKey, issuedAt: (this.#deps.now ?? Date.now)() }, undefined);
+    const intent = this.#begin('signIn');
+    return logged(this.#deps.logger, `Sign-in with a session key as user ${userId}`, async () => {
+      this.#checkEndpoints();
+      await signInWithKey(this.#parts, intent, { userId, sessionKey, issuedAt: (this.#deps.now ?? Date.now)() }, undefined);
+    });
   }
 
   /** Ends the session on the server (best effort), deletes the stored secrets and disconnects. Wins over anything in flight. */
   signOut(): Promise<void> {
-    return signOut(this.#parts);
+    return logged(this.#deps.logger, `Sign-out${this.snapshot.username ? ` of ${this.snapshot.username}` : ''}`, () => signOut(this.#parts));
   }
 
   /** Settings changed (URL, timeouts): start over with the account stored for the new server. Superseded: resolves quietly. */
@@ -193,7 +198,7 @@ export class Session {
     if (!signInAs) return this.reconfigure(autoConnect);
     const intent = this.#startOver();
     this.#checkEndpoints();
-    await signInWithPassword(this.#parts, intent, signInAs.username, signInAs.password);
+    await logged(this.#deps.logger, `Sign-in as ${signInAs.username}`, () => signInWithPassword(this.#parts, intent, signInAs.username, signInAs.password));
   }
 
   /** Another window changed the stored account for this server: follow it (this window's own writes are recognised and ignored). */
