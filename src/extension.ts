@@ -48,7 +48,8 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     onSecret: (v) => redactor.addSecret(v),
   });
   const cache = new GlobalStateSourcesCache(context.globalState, () => cacheKey(session.snapshot.serverUrl, session.snapshot.userId));
-  const service = new SourceService(cache, (what, err) => log.named('sources').warn(`${what}: ${errorMessage(err)}`));
+  const sourcesLog = log.named('sources');
+  const service = new SourceService(cache, (what, err) => sourcesLog.warn(`${what}: ${errorMessage(err)}`), Date.now, sourcesLog);
   const view = new SourcesView(service, () => session.snapshot.status.kind, (listener) => session.onDidChange(listener));
   const statusBar = new StatusBar();
   const emulator = new LocalEmulator(path.join(context.extensionPath, 'dist', 'emulator.js'), path.join(context.globalStorageUri.fsPath, 'emulator-state.json'));

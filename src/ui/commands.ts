@@ -7,7 +7,6 @@ import type { Config } from '../host/config';
 import type { Log } from '../host/log';
 import type { Notifier } from '../host/notifier';
 import { ConnectionLostError, RequestTimeoutError, ServerError, errorMessage } from '../protocol/errors';
-import { logged } from '../sources/activity';
 import type { Session } from '../sources/session';
 import type { SourceService } from '../sources/sourceService';
 import type { EmulatorMode } from './emulatorMode';
@@ -86,7 +85,7 @@ async function openSource(ctx: CommandContext): Promise<void> {
   try {
     id = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Opening game source "{0}"…', input.name) },
-      () => logged(ctx.log.named('sources'), `Open game source "${input.name}"`, () => ctx.service.open(input.name, input.description), (opened) => `opened ${opened}`),
+      () => ctx.service.open(input.name, input.description),
     );
   } catch (err) {
     if (err instanceof ConnectionLostError || err instanceof RequestTimeoutError) {
@@ -135,7 +134,7 @@ async function closeSources(ctx: CommandContext, node: unknown, nodes: unknown):
 
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: targets.length === 1 ? vscode.l10n.t('Closing "{0}"…', targets[0].name) : vscode.l10n.t('Closing {0} game sources…', targets.length) },
-    () => logged(ctx.log.named('sources'), `Close ${targets.map((t) => `"${t.name}" (${t.id})`).join(', ')}`, () => ctx.service.close(ids), (r) => `closed ${r.closed.length}, failed ${r.failed.length}`),
+    () => ctx.service.close(ids),
   );
   const names = new Map(targets.map((t) => [t.id, t.name]));
   if (result.closed.length) {

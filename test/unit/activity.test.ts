@@ -7,7 +7,8 @@ import { RestClient } from '../../src/protocol/rest';
 import { logged } from '../../src/sources/activity';
 import { SupersededError } from '../../src/sources/lifecycle';
 import { Session } from '../../src/sources/session';
-import type { Emulator } from './support/emulatorClients';
+import { SourceService } from '../../src/sources/sourceService';
+import { ClientPool, type Emulator } from './support/emulatorClients';
 import { MemoryStore } from './support/sessionKit';
 
 /** A logger that keeps every line with its level. */
@@ -128,5 +129,39 @@ describe('the session’s activity lines (real emulator)', () => {
       activity().join('\n'),
     );
     emulator = await startEmulator({ port: 0, seed: 'demo' });
+  });
+});
+
+describe('the source service’s activity lines (real emulator)', () => {
+  let emulator: Emulator;
+  let pool: ClientPool;
+
+  beforeEach(async () => {
+    emulator = await startEmulator({ port: 0, seed: 'demo' });
+    pool = new ClientPool(() => emulator);
+  });
+
+  afterEach(async () => {
+    pool.disposeAll();
+    await emulator.close();
+  });
+
+  it('records each open and each close with its outcome and duration; a refused close at warn with the server’s reason', async () => {
+    const { lines, logger } = recorder();
+    const service = new SourceService(undefined, undefined, Date.now, logger);
+    await service.attach(await pool.connected('demo', 'demo'));
+    const id = await service.open('log.example');
+    const result = await service.close([id, id]);
+    assert.deepEqual(result.closed, [id]);
+    service.dispose();
+    const ms = '\\d+(\\.\\d)? (ms|s)';
+    const expected = [
+      new RegExp(`^info Open game source "log\\.example": opened ${id} in ${ms}$`),
+      new RegExp(`^info Close game source "log\\.example" \\(${id}\\): closed in ${ms}$`),
+      // The second close of the same source: the server refuses it (already closed), and the line names it by id.
+      new RegExp(`^warn Close game source "${id}" \\(${id}\\): failed after ${ms}: .+`),
+    ];
+    assert.equal(lines.length, expected.length, lines.join('\n'));
+    lines.forEach((line, i) => assert.match(line, expected[i]));
   });
 });
