@@ -28,6 +28,8 @@ export interface InstamrktApi {
   session: Session;
   service: SourceService;
   tree: SourcesTreeProvider;
+  /** The provider VS Code's Accounts menu calls (getSessions, createSession, removeSession). */
+  auth: InstamrktAuthProvider;
   /** Read-only view of what the extension keeps in globalState (tests check nothing secret is there). */
   globalState(): Record<string, unknown>;
   /** The errors and warnings shown to the user, oldest first, each with its next steps (the last 50). */
@@ -57,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
   const reporter = new FailureReporter(notifier, config, () => session.snapshot.usingEmulator);
   const emulatorMode = new EmulatorMode({ emulator, session, credentials, cache, config, log: log.named('emulator'), notifier, onMoveBackFailed: (err) => reporter.failure(err) });
 
+  const auth = new InstamrktAuthProvider(session);
   const listKeys = { loaded: false, empty: false };
   const onStatus = () => {
     const snap = session.snapshot;
@@ -104,7 +107,7 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     credentials.onDidChange((serverUrl) => void session.accountChangedElsewhere(serverUrl)),
     watchSettings({ config, session, emulatorMode, reporter, log: log.named('settings') }),
     ...registerCommands({ config, session, service, view, log, notifier, reporter, emulatorMode }),
-    new InstamrktAuthProvider(session),
+    auth,
   );
 
   // The first render waits for session.start() to read the stored sign-in (or for the
@@ -136,6 +139,7 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     session,
     service,
     tree: view.provider,
+    auth,
     globalState: () => Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
     notices: () => notifier.shown,
   };
