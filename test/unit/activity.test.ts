@@ -50,6 +50,15 @@ describe('logged', () => {
     assert.deepEqual(lines, ['warn Sign-in as x: failed after 1.5 s: the server refused']);
   });
 
+  it('logs a rejection without an error object as a failure, and rethrows it as it was', async () => {
+    const { lines, logger } = recorder();
+    await assert.rejects(
+      logged(logger, 'Close', () => Promise.reject(undefined), undefined, () => 0),
+      (err) => err === undefined,
+    );
+    assert.deepEqual(lines, ['warn Close: failed after 0 ms: undefined']);
+  });
+
   it('logs a cancellation by a later intent at info, not as a failure', async () => {
     const { lines, logger } = recorder();
     await assert.rejects(logged(logger, 'Sign-in as x', () => Promise.reject(new SupersededError('signOut')), undefined, () => 0), SupersededError);
