@@ -61,14 +61,17 @@ export class InstamrktAuthProvider implements vscode.AuthenticationProvider, vsc
     if (change) this.#changed.fire(change);
   }
 
+  /** Resolves once the stored account is read, or the server's URL is refused (then no account can be used; the status says why). */
   #known(): Promise<void> {
+    const settled = (): boolean => this.#session.heldAccount !== undefined || this.#session.snapshot.status.kind !== 'starting';
     return new Promise((resolve) => {
-      if (this.#session.heldAccount !== undefined) return resolve();
-      const waiting = this.#session.onDidChangeAccount(() => {
-        if (this.#session.heldAccount === undefined) return;
-        waiting.dispose();
+      if (settled()) return resolve();
+      const check = (): void => {
+        if (!settled()) return;
+        for (const s of waiting) s.dispose();
         resolve();
-      });
+      };
+      const waiting = [this.#session.onDidChangeAccount(check), this.#session.onDidChange(check)];
     });
   }
 }

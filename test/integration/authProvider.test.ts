@@ -15,7 +15,7 @@ import * as vscode from 'vscode';
 import type { InstamrktApi } from '../../src/extension';
 import { HostingClient } from '../../src/protocol/hosting';
 import type { AuthSessionsChange } from '../../src/sources/authSessions';
-import { api } from './extensionApi';
+import { api, settings } from './extensionApi';
 import { logMark, logText } from './extensionLog';
 import { readStoreAgain, useTestServer, type TestServer } from './testServer';
 import { until } from './until';
@@ -132,6 +132,23 @@ describe('Instamrkt in the Accounts menu (authentication provider)', function ()
       assert.deepEqual(await vscode.authentication.getAccounts('instamrkt'), []);
     } finally {
       seen.dispose();
+    }
+  });
+
+  it('answers getSessions at once with no session while the server’s URL is refused (the account can be read for no server)', async () => {
+    const original = settings().inspect<string>('serverUrl')?.globalValue;
+    const refused = 'ws://example.com:9999';
+    try {
+      await settings().update('serverUrl', refused, vscode.ConfigurationTarget.Global);
+      await until('the URL to be refused', () => a.session.snapshot.serverUrl === refused && a.session.snapshot.status.kind === 'disconnected', 20_000);
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'no answer'>((resolve) => (timer = setTimeout(() => resolve('no answer'), 10_000)));
+      const answer = await Promise.race([a.auth.getSessions([], {}), deadline]);
+      clearTimeout(timer);
+      assert.deepEqual(answer, []);
+    } finally {
+      await settings().update('serverUrl', original, vscode.ConfigurationTarget.Global);
+      await until('the run’s server again', () => a.session.snapshot.serverUrl !== refused && a.session.snapshot.status.kind !== 'starting', 20_000);
     }
   });
 
