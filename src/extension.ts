@@ -12,6 +12,7 @@ import { Redactor } from './host/redact';
 import { Session } from './sources/session';
 import { SourceService } from './sources/sourceService';
 import { GlobalStateSourcesCache, cacheKey } from './host/sourcesCache';
+import { InstamrktAuthProvider } from './ui/authProvider';
 import { registerCommands } from './ui/commands';
 import { EmulatorMode } from './ui/emulatorMode';
 import { FailureReporter, warnWhenCacheFails } from './ui/notices';
@@ -29,6 +30,8 @@ export interface InstamrktApi {
   session: Session;
   service: SourceService;
   tree: SourcesTreeProvider;
+  /** The provider VS Code's Accounts menu calls (getSessions, createSession, removeSession). */
+  auth: InstamrktAuthProvider;
   /** Read-only view of what the extension keeps in globalState (tests check nothing secret is there). */
   globalState(): Record<string, unknown>;
   /** The errors and warnings shown to the user, oldest first, each with its next steps (the last 50). */
@@ -49,13 +52,16 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     onSecret: (v) => redactor.addSecret(v),
   });
   const cache = new GlobalStateSourcesCache(context.globalState, () => cacheKey(session.snapshot.serverUrl, session.snapshot.userId));
-  const service = new SourceService(cache, (what, err) => log.named('sources').warn(`${what}: ${errorMessage(err)}`));
+  const sourcesLog = log.named('sources');
+  const service = new SourceService(cache, (what, err) => sourcesLog.warn(`${what}: ${errorMessage(err)}`), Date.now, sourcesLog);
   const view = new SourcesView(service, () => session.snapshot.status.kind, (listener) => session.onDidChange(listener));
   const statusBar = new StatusBar();
   const emulator = new LocalEmulator(path.join(context.extensionPath, 'dist', 'emulator.js'), path.join(context.globalStorageUri.fsPath, 'emulator-state.json'));
   const notifier = new Notifier(log.named('notice'));
   const reporter = new FailureReporter(notifier, config, () => session.snapshot.usingEmulator);
   const emulatorMode = new EmulatorMode({ emulator, session, credentials, cache, config, log: log.named('emulator'), notifier, onMoveBackFailed: (err) => reporter.failure(err) });
+
+  const auth = new InstamrktAuthProvider(session);
 
   context.subscriptions.push(
     log,
@@ -73,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     credentials.onDidChange((serverUrl) => void session.accountChangedElsewhere(serverUrl)),
     watchSettings({ config, session, emulatorMode, reporter, log: log.named('settings') }),
     ...registerCommands({ config, session, service, view, log, notifier, reporter, emulatorMode }),
+    auth,
   );
   logActivation(log.named('activation'), activateStart);
   startSession(config, session, emulatorMode, reporter);
@@ -80,6 +87,7 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     session,
     service,
     tree: view.provider,
+    auth,
     globalState: () => Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
     notices: () => notifier.shown,
   };

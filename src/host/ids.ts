@@ -18,6 +18,12 @@ export const Commands = {
   statusActions: 'instamrkt.statusActions',
 } as const;
 
+/** The authentication provider (contributes.authentication): the Accounts menu and vscode.authentication.getSession(). */
+export const AuthProvider = {
+  id: 'instamrkt',
+  label: 'Instamrkt',
+} as const;
+
 export const Views = {
   container: 'instamrkt',
   sources: 'instamrkt.sources',

@@ -3,7 +3,7 @@
 // renews an expired or refused key. Every step that could store something
 // takes the intent it runs for and stores nothing once a later intent has
 // begun; a key issued to a sign-in that was cancelled is ended on the server.
-import { type Credentials, errorMessage, type LoginResult } from '../protocol';
+import { type Credentials, Emitter, errorMessage, type Event, type LoginResult } from '../protocol';
 import { StoredAccount, type Account, type AccountStore } from './accountStore';
 import type { LinkAccount } from './connection';
 import type { Intent } from './lifecycle';
@@ -39,6 +39,9 @@ export class AccountManager {
   /** Change events from another window still being read: a commit or renewal waits for their decision. */
   #following = 0;
   #followWaiters: (() => void)[] = [];
+  readonly #changed = new Emitter<void>();
+  /** The held account, or whether it is known, may have changed (a sign-in, sign-out, renewal, read or switch of server). */
+  readonly onDidChange: Event<void> = this.#changed.event;
 
   constructor(deps: AccountDeps) {
     this.#deps = deps;
@@ -100,6 +103,7 @@ export class AccountManager {
     this.#candidate = undefined;
     this.#error = undefined;
     this.#stored.forget();
+    this.#changed.fire();
   }
 
   /** Reads the stored account; adopts it only if `intent` is still current. An unreadable store means signed out, with the reason. */
@@ -112,6 +116,7 @@ export class AccountManager {
       this.#known = true;
       this.#account = undefined;
       this.#error = errorMessage(err);
+      this.#changed.fire();
       throw err;
     }
     intent.check();
@@ -127,6 +132,7 @@ export class AccountManager {
     this.#account = stored;
     this.#stored.remember(stored);
     if (stored) this.#rememberSecrets(stored);
+    this.#changed.fire();
   }
 
   /** After a change event: the stored account if another window changed it, undefined for this window's own echo. */
@@ -192,7 +198,9 @@ export class AccountManager {
     this.#account = account;
     this.#known = true;
     this.#error = undefined;
-    return this.#stored.write(serverUrl, account);
+    const written = this.#stored.write(serverUrl, account);
+    this.#changed.fire();
+    return written;
   }
 
   /** Signed out: nothing held, and the stored account deleted (after any write still under way). */
@@ -201,7 +209,9 @@ export class AccountManager {
     this.#account = undefined;
     this.#known = true;
     this.#error = undefined;
-    return this.#stored.write(serverUrl, undefined);
+    const deleted = this.#stored.write(serverUrl, undefined);
+    this.#changed.fire();
+    return deleted;
   }
 
   /**
@@ -230,6 +240,7 @@ export class AccountManager {
       return false;
     }
     this.#account = { ...account, userId: fresh.userId, sessionKey: fresh.sessionKey, issuedAt: fresh.issuedAt };
+    this.#changed.fire();
     await this.#stored.write(serverUrl, this.#account).catch((err) => this.#deps.logger.warn(`The renewed session key could not be stored: ${errorMessage(err)}`));
     return true;
   }

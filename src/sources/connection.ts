@@ -2,7 +2,7 @@
 // state as the UI needs it, and the one renewal a refused key may get. It
 // never decides who is signed in (the account manager does) nor publishes
 // the status (the session does, from this state and the account's).
-import { AuthenticationError, type ClientOptions, ConnectionLostError, type Credentials, Emitter, errorMessage, type Event, type InstamrktClient, type Logger, type NetworkOptions, type ServerMessage, type StateChangeEvent } from '../protocol';
+import { AuthenticationError, type ClientOptions, ConnectionLostError, type Credentials, Emitter, errorMessage, type Event, formatDuration, type InstamrktClient, type Logger, type NetworkOptions, type ServerMessage, type StateChangeEvent } from '../protocol';
 import type { Intent } from './lifecycle';
 import type { LinkState } from './status';
 
@@ -62,6 +62,9 @@ export class ConnectionManager {
   #token = 0;
   /** connect() calls still loading the client's code. */
   #preparing = 0;
+  /** When the state's kind last changed, and the current client's server: for the connect and disconnect log lines. */
+  #since = 0;
+  #serverUrl = '';
 
   readonly #changed = new Emitter<void>();
   readonly #connected = new Emitter<InstamrktClient>();
@@ -94,7 +97,10 @@ export class ConnectionManager {
   async connect(endpoints: LinkEndpoints, account: LinkAccount, intent: Intent): Promise<void> {
     if (this.#state.kind === 'connected') return;
     // Connecting from this instant (the caller publishes it), even while the client's code loads.
-    if (!this.#client) this.#state = { kind: 'connecting' };
+    if (!this.#client) {
+      this.#state = { kind: 'connecting' };
+      this.#since = performance.now();
+    }
     this.#preparing++;
     let make: (options: ClientOptions) => InstamrktClient;
     try {
@@ -119,6 +125,10 @@ export class ConnectionManager {
   close(): void {
     this.#token++;
     const client = this.#client;
+    if (client) {
+      const took = formatDuration(performance.now() - this.#since);
+      this.#deps.logger.info(this.#state.kind === 'connected' ? `Disconnected from ${this.#serverUrl} after ${took} connected` : `Connect to ${this.#serverUrl}: stopped after ${took}`);
+    }
     this.#client = undefined;
     for (const s of this.#subscriptions) s.dispose();
     this.#subscriptions = [];
@@ -149,6 +159,7 @@ export class ConnectionManager {
       network: this.#deps.network,
     });
     this.#client = client;
+    this.#serverUrl = endpoints.serverUrl;
     this.#subscriptions = [
       client.onDidChangeState((ev) => {
         if (client === this.#client) this.#onClientState(client, account, ev);
@@ -221,7 +232,21 @@ export class ConnectionManager {
   }
 
   #set(state: LinkState): void {
+    const previous = this.#state;
     this.#state = state;
+    if (state.kind !== previous.kind) this.#logChange(previous, state);
     this.#changed.fire();
+  }
+
+  /** Each connect's outcome and each lost connection, with how long it took or lasted (the client logs the details). */
+  #logChange(previous: LinkState, state: LinkState): void {
+    const now = performance.now();
+    const took = formatDuration(now - this.#since);
+    this.#since = now;
+    const { logger } = this.#deps;
+    const connect = `Connect to ${this.#serverUrl}`;
+    if (state.kind === 'connected') logger.info(`${connect}: connected in ${took}`);
+    else if (state.kind === 'authFailed') logger.warn(`${connect}: refused after ${took}: ${state.error}`);
+    else if (state.kind === 'disconnected') logger.warn(previous.kind === 'connected' ? `Disconnected from ${this.#serverUrl} after ${took} connected: ${state.error}` : `${connect}: failed after ${took}: ${state.error}`);
   }
 }

@@ -5,11 +5,13 @@
 // storage, REST and the client come in as interfaces.
 import { AuthenticationError, checkRestUrl, checkWebSocketUrl, Emitter, errorMessage, type Event, type InstamrktClient, type ServerMessage } from '../protocol';
 import { AccountManager } from './account';
+import { logged } from './activity';
 import { ConnectionManager, type LinkAccount } from './connection';
 import { Lifecycle, type Intent, type IntentKind } from './lifecycle';
 import { followElsewhere } from './follow';
 import { restFactory, type Endpoints, type PasswordSignIn, type SessionDeps, type SessionParts } from './sessionDeps';
-import { signInWithKey, signInWithPassword } from './signIn';
+import { signInWithKey, signInWithPassword, signOut } from './signIn';
+import type { HeldAccount } from './authSessions';
 import type { SessionSnapshot } from './status';
 import { StatusFeed } from './statusFeed';
 
@@ -37,6 +39,8 @@ export class Session {
   /** Another server or account is now in use: what was shown belongs to the previous one. */
   readonly onDidResetAccount: Event<void> = this.#reset.event;
   readonly onEvent: Event<ServerMessage>;
+  /** The held account (who, or their key) or whether it is known may have changed: see heldAccount. */
+  readonly onDidChangeAccount: Event<void>;
 
   /** What the connection asks of the account: its key, and one renewal of a refused key. */
   readonly #linkAccount: LinkAccount;
@@ -70,6 +74,7 @@ export class Session {
     this.onDidConnect = this.#link.onDidConnect;
     this.onDidLoseConnection = this.#link.onDidLose;
     this.onEvent = this.#link.onEvent;
+    this.onDidChangeAccount = this.#accounts.onDidChange;
     this.#parts = {
       accounts: this.#accounts,
       link: this.#link,
@@ -96,6 +101,13 @@ export class Session {
   /** The live client, when connected. */
   get api(): InstamrktClient | undefined {
     return this.#link.client;
+  }
+
+  /** The account held (and stored) for the current server: undefined while not known yet, null when nobody is signed in. */
+  get heldAccount(): HeldAccount | null | undefined {
+    const held = this.#accounts.held;
+    if (!this.#accounts.known) return undefined;
+    return held ? { serverUrl: this.endpoints.serverUrl, userId: held.userId, username: held.username, sessionKey: held.sessionKey } : null;
   }
 
   get isSignedIn(): boolean {
@@ -142,36 +154,27 @@ export class Session {
    * was. Rejects with SupersededError, storing nothing, when a later intent
    * (sign-out, another sign-in, a settings change) begins before it is stored.
    */
-  async signIn(username: string, password: string): Promise<void> {
+  signIn(username: string, password: string): Promise<void> {
     const intent = this.#begin('signIn');
-    this.#checkEndpoints();
-    await signInWithPassword(this.#parts, intent, username, password);
+    return logged(this.#deps.logger, `Sign-in as ${username}`, async () => {
+      this.#checkEndpoints();
+      await signInWithPassword(this.#parts, intent, username, password);
+    });
   }
 
   /** Signs in with a user id and session key pasted by the user; stored only once the server accepts it. */
-  async signInWithSessionKey(userId: string, sessionKey: string): Promise<void> {
-    const intent = this.#begin('signIn');
-    this.#checkEndpoints();
+  signInWithSessionKey(userId: string, sessionKey: string): Promise<void> {
     this.#deps.onSecret?.(sessionKey);
-    await signInWithKey(this.#parts, intent, { userId, sessionKey, issuedAt: (this.#deps.now ?? Date.now)() }, undefined);
+    const intent = this.#begin('signIn');
+    return logged(this.#deps.logger, `Sign-in with a session key as user ${userId}`, async () => {
+      this.#checkEndpoints();
+      await signInWithKey(this.#parts, intent, { userId, sessionKey, issuedAt: (this.#deps.now ?? Date.now)() }, undefined);
+    });
   }
 
   /** Ends the session on the server (best effort), deletes the stored secrets and disconnects. Wins over anything in flight. */
-  async signOut(): Promise<void> {
-    const account = this.#accounts.held;
-    const { serverUrl, restUrl } = this.endpoints;
-    this.#begin('signOut');
-    this.#link.close();
-    this.#feed.lastError = undefined;
-    const deleted = this.#accounts.forget(serverUrl);
-    this.#feed.publish();
-    this.#signedOut.fire();
-    try {
-      await deleted;
-    } finally {
-      // Only a key this extension obtained with a password; a pasted key may be in use elsewhere.
-      if (account?.password) this.#accounts.endKey(restUrl, account.sessionKey);
-    }
+  signOut(): Promise<void> {
+    return logged(this.#deps.logger, `Sign-out${this.snapshot.username ? ` of ${this.snapshot.username}` : ''}`, () => signOut(this.#parts));
   }
 
   /** Settings changed (URL, timeouts): start over with the account stored for the new server. Superseded: resolves quietly. */
@@ -191,7 +194,7 @@ export class Session {
     if (!signInAs) return this.reconfigure(autoConnect);
     const intent = this.#startOver();
     this.#checkEndpoints();
-    await signInWithPassword(this.#parts, intent, signInAs.username, signInAs.password);
+    await logged(this.#deps.logger, `Sign-in as ${signInAs.username}`, () => signInWithPassword(this.#parts, intent, signInAs.username, signInAs.password));
   }
 
   /** Another window changed the stored account for this server: follow it (this window's own writes are recognised and ignored). */

@@ -1,6 +1,6 @@
 // The sign-in procedure: a key from REST (or pasted by the user), checked by
 // connecting with it, and stored only once that is settled, all for one
-// intent. A later intent (sign-out, another sign-in, a settings change)
+// intent; and the sign-out that wins over it. A later intent (sign-out, another sign-in, a settings change)
 // cancels it at whatever await it has reached: nothing is stored, the key it
 // obtained is ended on the server, and it rejects with SupersededError.
 import { AuthenticationError, errorMessage } from '../protocol';
@@ -64,4 +64,23 @@ export async function signInWithKey(parts: SessionParts, intent: Intent, candida
   const stored = accounts.commit(serverUrl, intent);
   feed.publish();
   await stored;
+}
+
+/** Ends the session on the server (best effort), deletes the stored secrets and disconnects. Wins over anything in flight. */
+export async function signOut(parts: SessionParts): Promise<void> {
+  const { accounts, link, feed } = parts;
+  const account = accounts.held;
+  const { serverUrl, restUrl } = parts.endpoints();
+  parts.begin('signOut');
+  link.close();
+  feed.lastError = undefined;
+  const deleted = accounts.forget(serverUrl);
+  feed.publish();
+  parts.signedOut();
+  try {
+    await deleted;
+  } finally {
+    // Only a key this extension obtained with a password; a pasted key may be in use elsewhere.
+    if (account?.password) accounts.endKey(restUrl, account.sessionKey);
+  }
 }

@@ -4,6 +4,7 @@
 // operation reports the server's outcome: a failure to save the list locally
 // is told on its own (onDidFailToSave), never as the operation's.
 import { type ActiveGame, Emitter, errorMessage, Event, NotConnectedError, type ServerMessage, type SourceInfo, type UpcomingGame } from '../protocol';
+import { logged, type ActivityLogger } from './activity';
 import { ListSaver, type SourcesCache } from './listSaver';
 
 export type { CachedSources, SourcesCache } from './listSaver';
@@ -75,10 +76,13 @@ export class SourceService {
   readonly #saver: ListSaver;
   readonly #onError: (context: string, error: unknown) => void;
   readonly #now: () => number;
+  /** Told each open and close with its outcome and duration. */
+  readonly #activity: ActivityLogger;
 
-  constructor(cache: SourcesCache | undefined, onError: (context: string, error: unknown) => void = () => undefined, now: () => number = Date.now) {
+  constructor(cache: SourcesCache | undefined, onError: (context: string, error: unknown) => void = () => undefined, now: () => number = Date.now, activity: ActivityLogger = { info: () => undefined, warn: () => undefined }) {
     this.#onError = onError;
     this.#now = now;
+    this.#activity = activity;
     this.#saver = new ListSaver(cache, (err) => this.#report('cache', err), now);
     this.onDidFailToSave = this.#saver.onDidFail;
   }
@@ -193,7 +197,7 @@ export class SourceService {
    */
   async open(name: string, description?: string): Promise<string> {
     const api = this.#requireApi();
-    const id = await api.openGameSource(name, description);
+    const id = await logged(this.#activity, `Open game source "${name}"`, () => api.openGameSource(name, description), (opened) => `opened ${opened}`);
     this.#entries.set(id, { info: { id, name: name.trim(), description: description ?? '' }, sortKey: sortKey(name.trim()), games: { active: [], upcoming: [] } });
     this.#sorted = undefined;
     this.#changed.fire({});
@@ -213,7 +217,7 @@ export class SourceService {
     for (const id of ids) {
       const name = this.#entries.get(id)?.info.name ?? id;
       try {
-        await this.#requireApi().closeGameSource(id);
+        await logged(this.#activity, `Close game source "${name}" (${id})`, () => this.#requireApi().closeGameSource(id), () => 'closed');
         this.#entries.delete(id);
         this.#sorted = undefined;
         result.closed.push(id);

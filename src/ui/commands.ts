@@ -51,8 +51,9 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       await vscode.env.clipboard.writeText(id);
       vscode.window.setStatusBarMessage(vscode.l10n.t('Copied source ID {0}', id), 3000);
     }),
-    register(Commands.signIn, () => signIn(ctx)),
-    register(Commands.signInWithSessionKey, () => signInWithSessionKey(ctx)),
+    // The sign-in prompts load on first use (dist/signInFlow.js): nothing needs them at activation.
+    register(Commands.signIn, async () => (await import('./signInFlow.js')).signInWithPassword(ctx.session)),
+    register(Commands.signInWithSessionKey, async () => (await import('./signInFlow.js')).signInWithSessionKey(ctx.session)),
     register(Commands.signOut, async () => {
       await ctx.session.signOut();
       await ctx.service.clear();
@@ -174,48 +175,4 @@ async function refresh(ctx: CommandContext): Promise<void> {
     return;
   }
   await vscode.window.withProgress({ location: { viewId: ctx.view.id } }, () => ctx.service.refresh());
-}
-
-async function signIn(ctx: CommandContext): Promise<void> {
-  const username = await vscode.window.showInputBox({
-    title: vscode.l10n.t('Sign In to Instamrkt (1/2)'),
-    prompt: vscode.l10n.t('Username on {0}', ctx.session.endpoints.restUrl),
-    ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('A username is required.')),
-  });
-  if (username === undefined) return;
-  const password = await vscode.window.showInputBox({
-    title: vscode.l10n.t('Sign In to Instamrkt (2/2)'),
-    prompt: vscode.l10n.t('Password for {0}. It is kept in VS Code\'s secret storage only.', username.trim()),
-    password: true,
-    ignoreFocusOut: true,
-    validateInput: (v) => (v ? undefined : vscode.l10n.t('A password is required.')),
-  });
-  if (password === undefined) return;
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Signing in to Instamrkt…') }, () =>
-    ctx.session.signIn(username.trim(), password),
-  );
-  vscode.window.setStatusBarMessage(vscode.l10n.t('Signed in to Instamrkt as {0}.', username.trim()), 3000);
-}
-
-async function signInWithSessionKey(ctx: CommandContext): Promise<void> {
-  const userId = await vscode.window.showInputBox({
-    title: vscode.l10n.t('Sign In with Session Key (1/2)'),
-    prompt: vscode.l10n.t('Your Instamrkt user id'),
-    ignoreFocusOut: true,
-    validateInput: (v) => (/^\S+$/.test(v.trim()) ? undefined : vscode.l10n.t('A user id is required (no spaces).')),
-  });
-  if (userId === undefined) return;
-  const key = await vscode.window.showInputBox({
-    title: vscode.l10n.t('Sign In with Session Key (2/2)'),
-    prompt: vscode.l10n.t('Session key. It is kept in VS Code\'s secret storage only.'),
-    password: true,
-    ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('A session key is required.')),
-  });
-  if (key === undefined) return;
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the session key…') }, () =>
-    ctx.session.signInWithSessionKey(userId.trim(), key.trim()),
-  );
-  vscode.window.setStatusBarMessage(vscode.l10n.t('Signed in to Instamrkt as user {0}.', userId.trim()), 3000);
 }
