@@ -53,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
   const view = new SourcesView(service, () => session.snapshot.status.kind, (listener) => session.onDidChange(listener));
   const statusBar = new StatusBar();
   const emulator = new LocalEmulator(path.join(context.extensionPath, 'dist', 'emulator.js'), path.join(context.globalStorageUri.fsPath, 'emulator-state.json'));
-  const notifier = new Notifier(log.named('notice'), (text) => redactor.redact(text));
+  const notifier = new Notifier(log.named('notice'), (text) => redactor.blankSecrets(text));
   const reporter = new FailureReporter(notifier, config, () => session.snapshot.usingEmulator);
   const emulatorMode = new EmulatorMode({ emulator, session, credentials, cache, config, log: log.named('emulator'), notifier, onMoveBackFailed: (err) => reporter.failure(err) });
 

@@ -28,7 +28,7 @@ export class Notifier {
   readonly #log: Logger;
   readonly #redact: (text: string) => string;
 
-  /** `redact` blanks secrets in a message before it is kept, logged or shown (the log's Redactor). */
+  /** `redact` blanks secrets in a message before it is kept, logged or shown (the log's Redactor.blankSecrets). */
   constructor(log: Logger, redact: (text: string) => string) {
     this.#log = log;
     this.#redact = redact;

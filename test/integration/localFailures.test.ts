@@ -64,7 +64,7 @@ describe('when globalState refuses to save the source list', function () {
     // Wired as activate() wires it: failures to the log, and the one warning through the notifier.
     const redactor = new Redactor();
     log = new Log(redactor);
-    notifier = new Notifier(log.named('notice'), (text) => redactor.redact(text));
+    notifier = new Notifier(log.named('notice'), (text) => redactor.blankSecrets(text));
     service = new SourceService(new GlobalStateSourcesCache(memento, () => cacheKey(serverUrl, login.userId)), (what, err) =>
       log.named('sources').warn(`${what}: ${err instanceof Error ? err.message : String(err)}`),
     );
