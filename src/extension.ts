@@ -34,6 +34,8 @@ export interface InstamrktApi {
   auth: InstamrktAuthProvider;
   /** Read-only view of what the extension keeps in globalState (tests check nothing secret is there). */
   globalState(): Record<string, unknown>;
+  /** The names of the keys this extension holds in SecretStorage, never their values (tests read back what sign-in stored and sign-out deleted). */
+  secretKeys(): Thenable<string[]>;
   /** The errors and warnings shown to the user, oldest first, each with its next steps (the last 50). */
   notices(): readonly Notice[];
 }
@@ -57,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
   const view = new SourcesView(service, () => session.snapshot.status.kind, (listener) => session.onDidChange(listener));
   const statusBar = new StatusBar();
   const emulator = new LocalEmulator(path.join(context.extensionPath, 'dist', 'emulator.js'), path.join(context.globalStorageUri.fsPath, 'emulator-state.json'));
-  const notifier = new Notifier(log.named('notice'));
+  const notifier = new Notifier(log.named('notice'), (text) => redactor.blankSecrets(text));
   const reporter = new FailureReporter(notifier, config, () => session.snapshot.usingEmulator);
   const emulatorMode = new EmulatorMode({ emulator, session, credentials, cache, config, log: log.named('emulator'), notifier, onMoveBackFailed: (err) => reporter.failure(err) });
 
@@ -89,6 +91,7 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     tree: view.provider,
     auth,
     globalState: () => Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
+    secretKeys: () => context.secrets.keys(),
     notices: () => notifier.shown,
   };
 }

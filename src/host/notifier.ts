@@ -1,5 +1,6 @@
 // The one way the extension tells the user something went wrong: the message
-// is logged, shown with its next step as a button (Open Settings, Start Local
+// is redacted as a log line is (a server's reason may quote what it was sent),
+// logged, shown with its next step as a button (Open Settings, Start Local
 // Emulator, Show Log, ...), and the step the user picks is run. The last few
 // are kept so the in-host tests can read what was shown. Never throws: it is
 // called on paths whose outcome is already decided.
@@ -25,9 +26,12 @@ const KEPT = 50;
 export class Notifier {
   readonly #shown: Notice[] = [];
   readonly #log: Logger;
+  readonly #redact: (text: string) => string;
 
-  constructor(log: Logger) {
+  /** `redact` blanks secrets in a message before it is kept, logged or shown (the log's Redactor.blankSecrets). */
+  constructor(log: Logger, redact: (text: string) => string) {
     this.#log = log;
+    this.#redact = redact;
   }
 
   /** What was shown, oldest first (at most the last 50). */
@@ -35,8 +39,9 @@ export class Notifier {
     return this.#shown;
   }
 
-  show(notice: Notice): void {
+  show(unredacted: Notice): void {
     try {
+      const notice = { ...unredacted, message: this.#redact(unredacted.message) };
       this.#shown.push(notice);
       if (this.#shown.length > KEPT) this.#shown.splice(0, this.#shown.length - KEPT);
       const steps = notice.steps.map((s) => s.label).join(', ');

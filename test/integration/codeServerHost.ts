@@ -5,7 +5,8 @@
 // environment variables do not reach code-server's extension host.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseTestConfig, setTestConfig } from './config';
+import type * as vscode from 'vscode';
+import { parseTestConfig, setHostLogsDir, setTestConfig } from './config';
 import { runSuite, type SuiteResults, type TestLoader } from './suite';
 
 /** Replaced at bundle time by the launcher (esbuild `define`). */
@@ -29,9 +30,11 @@ export interface ResultsFile {
   readonly error?: string;
 }
 
-export function host(loadTests: TestLoader): { activate(): void; deactivate(): void } {
+export function host(loadTests: TestLoader): { activate(context: vscode.ExtensionContext): void; deactivate(): void } {
   return {
-    activate() {
+    activate(context: vscode.ExtensionContext) {
+      // This extension's log folder sits next to the one of the extension under test.
+      setHostLogsDir(path.dirname(context.logUri.fsPath));
       // Activation must return promptly; the suite runs after it.
       void runAndReport(loadTests);
     },

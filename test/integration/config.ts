@@ -22,6 +22,20 @@ export interface IntegrationConfig {
 }
 
 let current: IntegrationConfig | undefined;
+let logsDir: string | undefined;
+
+/**
+ * The extension host's log folder (every extension logs into a subfolder
+ * named by its id), as the test-runner extension learns it from its own
+ * context.logUri at activation.
+ */
+export function setHostLogsDir(dir: string): void {
+  logsDir = dir;
+}
+
+export function hostLogsDir(): string | undefined {
+  return logsDir;
+}
 
 export function setTestConfig(config: IntegrationConfig): void {
   current = config;

@@ -62,8 +62,9 @@ describe('when globalState refuses to save the source list', function () {
     await client.connect();
     memento = new RefusingMemento();
     // Wired as activate() wires it: failures to the log, and the one warning through the notifier.
-    log = new Log(new Redactor());
-    notifier = new Notifier(log.named('notice'));
+    const redactor = new Redactor();
+    log = new Log(redactor);
+    notifier = new Notifier(log.named('notice'), (text) => redactor.blankSecrets(text));
     service = new SourceService(new GlobalStateSourcesCache(memento, () => cacheKey(serverUrl, login.userId)), (what, err) =>
       log.named('sources').warn(`${what}: ${err instanceof Error ? err.message : String(err)}`),
     );

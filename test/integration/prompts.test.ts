@@ -49,18 +49,29 @@ describe('close confirmation wording', () => {
 });
 
 describe('input validation', () => {
-  it('requires a source name and limits it to 255 characters', () => {
+  it('requires a source name and limits it to 255 characters: 255 pass, 256 are refused', () => {
     assert.match(validateSourceName('   ') ?? '', /required/);
     assert.equal(validateSourceName('  ok.example  '), undefined);
-    assert.match(validateSourceName('x'.repeat(256)) ?? '', /256 characters long; at most 255/);
+    assert.equal(validateSourceName('n'.repeat(255)), undefined, '255 characters are allowed');
+    assert.match(validateSourceName('n'.repeat(256)) ?? '', /256 characters long; at most 255/);
   });
 
-  it('counts description characters as a person does, live, and flags the excess', () => {
+  it('accepts a description of exactly 512 characters and refuses 513, saying by how many', () => {
+    const fits = validateDescription('d'.repeat(512));
+    assert.equal(fits.severity, vscode.InputBoxValidationSeverity.Info, '512 characters are accepted (an Info, not an Error)');
+    assert.equal(fits.message, '512/512 characters (optional)');
+    const over = validateDescription('d'.repeat(513));
+    assert.equal(over.severity, vscode.InputBoxValidationSeverity.Error, '513 characters are refused');
+    assert.equal(over.message, '513/512 characters — 1 too many.');
+  });
+
+  it('counts description characters as a person does: 512 emoji fit, 513 are one too many', () => {
+    // Each of these is 2 UTF-16 code units: counted by .length, 512 of them would read as 1024.
     const ok = validateDescription('😀'.repeat(512));
     assert.equal(ok.severity, vscode.InputBoxValidationSeverity.Info);
-    assert.match(ok.message, /512\/512 characters/);
-    const over = validateDescription('d'.repeat(515));
+    assert.match(ok.message, /^512\/512 characters/);
+    const over = validateDescription('😀'.repeat(513));
     assert.equal(over.severity, vscode.InputBoxValidationSeverity.Error);
-    assert.match(over.message, /515\/512 characters — 3 too many/);
+    assert.match(over.message, /^513\/512 characters — 1 too many/);
   });
 });

@@ -48,11 +48,18 @@ describe('proxies in the real host (VS Code\'s http.* settings)', function () {
     await guarded.close();
   });
 
-  it('signs in and lists through http.proxy: the proxy saw the tunnels to the server, and nothing else', async () => {
-    await setSetting('http', 'proxy', open.url);
+  /** Each test starts from here: VS Code's defaults but http.proxy = `proxy`, and signed in on the server behind it. */
+  async function signedInThrough(proxy: ConnectProxy): Promise<void> {
+    for (const key of HTTP_SETTINGS) await setSetting('http', key, undefined);
+    await setSetting('http', 'proxy', proxy.url);
     await pointAt(a, `https://${target}`, `wss://${target}`);
     await a.session.signIn('demo', 'demo');
     assert.equal(status().kind, 'connected');
+  }
+
+  it('signs in and lists through http.proxy: the proxy saw the tunnels to the server, and nothing else', async () => {
+    open.reset();
+    await signedInThrough(open);
     await until('the source list', () => a.service.state.kind === 'live');
     assert.ok(a.service.list().some((s) => s.info.name === 'demo.instamrkt.local'));
     assert.ok(open.tunnels().length >= 2, `REST and the WebSocket each opened a tunnel (${open.tunnels().length})`);
@@ -61,6 +68,8 @@ describe('proxies in the real host (VS Code\'s http.* settings)', function () {
   });
 
   it('says "The proxy … requires authentication" with Open Settings (http.proxy) when the proxy answers 407, and does not retry', async () => {
+    await signedInThrough(open);
+    guarded.reset();
     await setSetting('http', 'proxy', guarded.url);
     const refused = await until('the reconnection to be refused by the proxy', () => {
       const s = status();
@@ -80,6 +89,7 @@ describe('proxies in the real host (VS Code\'s http.* settings)', function () {
   });
 
   it('passes that proxy with the user name and password in http.proxy', async () => {
+    await signedInThrough(open);
     guarded.reset();
     await setSetting('http', 'proxy', guarded.url.replace('http://', 'http://alice:wonder-land@'));
     await until('connected through the proxy', () => status().kind === 'connected', 30_000);
@@ -88,6 +98,7 @@ describe('proxies in the real host (VS Code\'s http.* settings)', function () {
   });
 
   it('under http.proxySupport "on", signs in and connects with its own agent, which sends http.proxyAuthorization', async () => {
+    await signedInThrough(open);
     await setSetting('http', 'proxySupport', 'on');
     await setSetting('http', 'proxyAuthorization', CREDENTIALS);
     // No user name or password in http.proxy: only http.proxyAuthorization can get through.
@@ -101,11 +112,7 @@ describe('proxies in the real host (VS Code\'s http.* settings)', function () {
   });
 
   it('bypasses the proxy for a host in http.noProxy: the proxy sees nothing (and the name, which only the proxy knows, does not resolve)', async () => {
-    await setSetting('http', 'proxySupport', undefined);
-    await setSetting('http', 'proxyAuthorization', undefined);
-    await setSetting('http', 'proxy', open.url);
-    await a.session.signIn('demo', 'demo');
-    assert.equal(status().kind, 'connected');
+    await signedInThrough(open);
     open.reset();
     await setSetting('http', 'noProxy', [PROXIED_TEST_HOST]);
     await until('the direct connection to fail on the name', () => {

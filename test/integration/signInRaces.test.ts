@@ -60,6 +60,7 @@ describe('sign-in races in VS Code (issue 8, A1)', function () {
     assert.equal(a.session.isSignedIn, false, 'no account held');
     assert.equal(server.emulator.connectionCount(), 0, 'no WebSocket of ours is open on the server');
     await server.seen('the key issued to the cancelled sign-in to be ended on the server', /^logout: one session ended$/);
+    assert.ok(!(await a.secretKeys()).includes(`instamrkt.credentials:${server.emulator.wsUrl}`), 'read back through SecretStorage: nothing stored for the server');
     await readStoreAgain(a);
     assert.equal(a.session.snapshot.status.kind, 'signedOut', 'nothing was stored: read again, the store holds no sign-in');
     assert.equal(server.emulator.connectionCount(), 0, 'and nothing connected');
@@ -84,6 +85,7 @@ describe('sign-in races in VS Code (issue 8, A1)', function () {
       () => `${a.session.snapshot.status.kind}, ${emulator.connectionCount()} socket(s) open`,
     );
     await server.seen('the key issued to the cancelled sign-in to be ended on the server', /^logout: one session ended$/);
+    assert.ok(!(await a.secretKeys()).includes(`instamrkt.credentials:${server.emulator.wsUrl}`), 'read back through SecretStorage: nothing stored for the server');
     await readStoreAgain(a);
     assert.equal(a.session.snapshot.status.kind, 'signedOut', 'nothing was stored: read again, the store holds no sign-in');
     assert.equal(emulator.connectionCount(), 0, 'and nothing connected');

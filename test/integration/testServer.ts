@@ -5,7 +5,7 @@
 // and pointed back, as a person would do.
 import * as vscode from 'vscode';
 import type { InstamrktApi } from '../../src/extension';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server';
+import { startEmulator, type Emulator, type EmulatorUser } from '../../src/emulator/server';
 import type { EmulatorFaults } from '../../src/emulator/faults';
 import { settings } from './extensionApi';
 import { until } from './until';
@@ -21,10 +21,11 @@ export interface TestServer {
 }
 
 /**
- * Starts a server with `faults` (and `users` besides the demo seed's) and points the extension at it. Resolves once
- * the session uses it and has read its (empty) store: signed out.
+ * Starts a server with `faults` (and `users` besides demo and player) and
+ * points the extension at it. Resolves once the session uses it and has read
+ * its (empty) store: signed out.
  */
-export async function useTestServer(a: InstamrktApi, faults: EmulatorFaults, users?: EmulatorOptions['users']): Promise<TestServer> {
+export async function useTestServer(a: InstamrktApi, faults: EmulatorFaults, users: EmulatorUser[] = []): Promise<TestServer> {
   if (a.session.snapshot.usingEmulator) throw new Error('the local emulator is in use: a settings change would not reach the session');
   const lines: { line: string; at: number }[] = [];
   const emulator = await startEmulator({ port: 0, seed: 'demo', faults, users, log: (line) => lines.push({ line, at: Date.now() }) });
