@@ -20,6 +20,7 @@ import { watchSettings } from './ui/settingsWatcher';
 import { SourcesView } from './ui/sourcesView';
 import type { SourcesTreeProvider } from './ui/sourcesTree';
 import { StatusBar } from './ui/statusBar';
+import { testConnectionCleanup } from './ui/testConnectionLoader';
 import { errorMessage } from './protocol/errors';
 
 /** What activate() returns: the integration tests read the model, the tree and the stored state through it. */
@@ -68,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     credentials,
     view,
     statusBar,
+    testConnectionCleanup,
     session,
     service,
     emulator,
@@ -101,7 +103,17 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     session.onEvent((msg) => service.handleEvent(msg)),
     credentials.onDidChange((serverUrl) => void session.accountChangedElsewhere(serverUrl)),
     watchSettings({ config, session, emulatorMode, reporter, log: log.named('settings') }),
-    ...registerCommands({ config, session, service, view, log, notifier, reporter, emulatorMode }),
+    ...registerCommands({
+      config,
+      session,
+      service,
+      view,
+      log,
+      notifier,
+      reporter,
+      emulatorMode,
+      diagnostics: { store: credentials, redactor, version: (context.extension.packageJSON as { version?: string }).version },
+    }),
   );
 
   // The first render waits for session.start() to read the stored sign-in (or for the

@@ -16,6 +16,8 @@ export const Commands = {
   startEmulator: 'instamrkt.startEmulator',
   stopEmulator: 'instamrkt.stopEmulator',
   statusActions: 'instamrkt.statusActions',
+  testConnection: 'instamrkt.testConnection',
+  copyConnectionReport: 'instamrkt.copyConnectionReport',
 } as const;
 
 export const Views = {

@@ -37,6 +37,8 @@ export interface DiagnoseInput {
   readonly network: NetworkOptions;
   /** The stored sign-in for serverUrl, read and never written; absent when signed out. */
   readonly account?: { readonly userId: string; readonly sessionKey: string };
+  /** Signed in, but the stored sign-in could not be read (why): the logon cannot be tested. */
+  readonly accountUnreadable?: string;
   /** Where the extension runs (whereItRuns()). */
   readonly host: { readonly summary: string; readonly consequence: string; readonly remote: boolean };
   /** The bundled local emulator is the server in use: a refused connection then means it stopped. */

@@ -252,7 +252,8 @@ const logon: Step = {
   id: 'logon',
   title: 'Logon',
   run: async (run) => {
-    const { account } = run.input;
+    const { account, accountUnreadable } = run.input;
+    if (accountUnreadable !== undefined) return { status: 'skipped', detail: `The stored sign-in could not be read: ${accountUnreadable}`, next: 'Sign in again, then test again.', action: { kind: 'signIn' } };
     if (!account || !run.channel) return { status: 'skipped', detail: 'Not signed in: there is no stored sign-in to log on with.', next: 'Sign in, then test again.', action: { kind: 'signIn' } };
     await logOn(run.channel, () => undefined);
     return { status: 'passed', detail: `Logged on as user ${account.userId}.` };

@@ -17,8 +17,6 @@ export interface WhereItRuns {
   readonly remote: boolean;
   /** One line: "this computer (local window)", "a remote machine over SSH (ssh-remote)", ... */
   readonly summary: string;
-  /** What follows from it, for a user who wonders why a connection works here and not there. */
-  readonly consequence: string;
 }
 
 const REMOTES: Readonly<Record<string, string>> = {
@@ -31,16 +29,20 @@ const REMOTES: Readonly<Record<string, string>> = {
   tunnel: 'a remote machine over a tunnel',
 };
 
-const REMOTE_CONSEQUENCE =
-  "Connections to Instamrkt start there: that side's network, proxy settings and trusted certificates apply, and the local emulator runs there. VS Code keeps your sign-in in its secret storage on the side of the window.";
-
 export function whereItRuns(facts: HostFacts): WhereItRuns {
   const name = facts.remoteName?.trim() || undefined;
   if (name !== undefined) {
     const what = REMOTES[name] ?? 'a remote host';
-    return { remote: true, summary: `${what} (${name})${facts.uiKind === 'web' ? ', opened in a browser' : ''}`, consequence: REMOTE_CONSEQUENCE };
+    return { remote: true, summary: `${what} (${name})${facts.uiKind === 'web' ? ', opened in a browser' : ''}` };
   }
   // A browser cannot run this Node extension: in a web window it runs on the server behind the page.
-  if (facts.uiKind === 'web') return { remote: true, summary: 'the server behind this browser window', consequence: REMOTE_CONSEQUENCE };
-  return { remote: false, summary: 'this computer (a local window)', consequence: "Connections to Instamrkt start on this computer, with its network, proxy settings and trusted certificates." };
+  if (facts.uiKind === 'web') return { remote: true, summary: 'the server behind this browser window' };
+  return { remote: false, summary: 'this computer (a local window)' };
+}
+
+/** What follows from where it runs, for a user who wonders why a connection works here and not there (Test Connection only: apart, so activation does not carry it). */
+export function whatFollows(where: WhereItRuns): string {
+  return where.remote
+    ? "Connections to Instamrkt start there: that side's network, proxy settings and trusted certificates apply, and the local emulator runs there. VS Code keeps your sign-in in its secret storage on the side of the window."
+    : 'Connections to Instamrkt start on this computer, with its network, proxy settings and trusted certificates.';
 }

@@ -1,14 +1,14 @@
 // Where the extension runs, from VS Code's env.remoteName and env.uiKind:
 // what the status tooltip and Test Connection both say.
 import * as assert from 'node:assert/strict';
-import { whereItRuns } from '../../src/sources/whereItRuns';
+import { whatFollows, whereItRuns } from '../../src/sources/whereItRuns';
 
 describe('whereItRuns', () => {
   it('a local desktop window: this computer, not remote', () => {
     const w = whereItRuns({ remoteName: undefined, uiKind: 'desktop' });
     assert.equal(w.remote, false);
     assert.equal(w.summary, 'this computer (a local window)');
-    assert.match(w.consequence, /^Connections to Instamrkt start on this computer/);
+    assert.match(whatFollows(w), /^Connections to Instamrkt start on this computer/);
   });
 
   const remotes: [string, string][] = [
@@ -25,7 +25,7 @@ describe('whereItRuns', () => {
       const w = whereItRuns({ remoteName, uiKind: 'desktop' });
       assert.equal(w.remote, true);
       assert.equal(w.summary, summary);
-      assert.match(w.consequence, /^Connections to Instamrkt start there: that side's network, proxy settings and trusted certificates apply/);
+      assert.match(whatFollows(w), /^Connections to Instamrkt start there: that side's network, proxy settings and trusted certificates apply/);
     });
   }
 
