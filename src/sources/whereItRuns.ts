@@ -31,12 +31,12 @@ const REMOTES: Readonly<Record<string, string>> = {
 
 export function whereItRuns(facts: HostFacts): WhereItRuns {
   const name = facts.remoteName?.trim() || undefined;
-  if (name !== undefined) {
-    const what = REMOTES[name] ?? 'a remote host';
-    return { remote: true, summary: `${what} (${name})${facts.uiKind === 'web' ? ', opened in a browser' : ''}` };
-  }
-  // A browser cannot run this Node extension: in a web window it runs on the server behind the page.
-  if (facts.uiKind === 'web') return { remote: true, summary: 'the server behind this browser window' };
+  // A browser cannot run this Node extension: in a web window it runs on the server behind the page
+  // (code-server, for one, names that remote by its host:port).
+  const web = facts.uiKind === 'web';
+  if (name !== undefined && Object.hasOwn(REMOTES, name)) return { remote: true, summary: `${REMOTES[name]} (${name})${web ? ', opened in a browser' : ''}` };
+  if (web) return { remote: true, summary: `the server behind this browser window${name === undefined ? '' : ` (${name})`}` };
+  if (name !== undefined) return { remote: true, summary: `a remote host (${name})` };
   return { remote: false, summary: 'this computer (a local window)' };
 }
 

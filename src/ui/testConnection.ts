@@ -38,9 +38,28 @@ export class ConnectionReport implements vscode.TextDocumentContentProvider, vsc
 
   async show(text: string): Promise<void> {
     this.#text = text;
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === REPORT_URI.toString());
+    // An open report is re-read by VS Code after the change event, a moment later: show it once it holds this run's text.
+    const refreshed = open && open.getText() !== text ? this.#refreshOf(open.uri, text) : undefined;
     this.#changed.fire(REPORT_URI);
+    await refreshed;
     const doc = await vscode.workspace.openTextDocument(REPORT_URI);
     await vscode.window.showTextDocument(doc, { preview: false });
+  }
+
+  /** Resolves when the document at `uri` holds `text`, or after a few seconds (it is then shown as VS Code has it). */
+  #refreshOf(uri: vscode.Uri, text: string): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve();
+      };
+      const timer = setTimeout(done, 5000);
+      const sub = vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.toString() === uri.toString() && e.document.getText() === text) done();
+      });
+    });
   }
 
   async copy(): Promise<void> {

@@ -39,6 +39,12 @@ describe('whereItRuns', () => {
     assert.equal(w.summary, 'the server behind this browser window');
   });
 
+  it("a web window whose remote has no known kind (code-server names it by host:port): the server behind the page, named", () => {
+    const w = whereItRuns({ remoteName: '127.0.0.1:8080', uiKind: 'web' });
+    assert.equal(w.remote, true);
+    assert.equal(w.summary, 'the server behind this browser window (127.0.0.1:8080)');
+  });
+
   it('a blank remote name counts as none', () => {
     assert.equal(whereItRuns({ remoteName: '  ', uiKind: 'desktop' }).remote, false);
   });
