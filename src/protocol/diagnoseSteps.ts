@@ -4,18 +4,19 @@
 // use the connection's own parts (routeFor, peekTls, RestClient,
 // RequestChannel, logOn), so what passes here is what the extension does.
 import { lookup as dnsLookup } from 'node:dns/promises';
-import * as http from 'node:http';
-import * as https from 'node:https';
+import { EventEmitter } from 'node:events';
+import type { ClientRequest } from 'node:http';
 import * as net from 'node:net';
+import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_MAX_PAYLOAD } from './clientOptions';
 import { adviceFor, StepFailure } from './diagnoseAdvice';
 import type { DiagnoseInput, StepId, StepResult, StepStatus, NextAction } from './diagnose';
-import { AuthenticationError, errorMessage, InvalidArgumentError } from './errors';
+import { AuthenticationError, describeError, errorMessage, InvalidArgumentError } from './errors';
 import { buildHandshakeUrl, checkRestUrl, checkWebSocketUrl } from './handshake';
 import { logOn } from './logon';
 import { proxyAuthenticationError, routeFor, type Route } from './network';
-import { displayProxy, type ProxySettings } from './proxy';
+import { displayProxy } from './proxy';
 import { RequestChannel } from './requestChannel';
 import { RestClient } from './rest';
 import { certificateError } from './tlsProblems';
@@ -124,41 +125,20 @@ function tcpConnect(host: string, port: number, timeoutMs: number): Promise<stri
   return withTimeout(opened, timeoutMs, `Connecting to ${host}:${port}`).finally(() => socket.destroy());
 }
 
-/** The Proxy-Authorization the extension's agent sends: http.proxyAuthorization, else the proxy URL's user:password as Basic. */
-function proxyAuthorization(proxyUrl: URL, settings: ProxySettings | undefined): string | undefined {
-  if (settings?.authorization) return settings.authorization;
-  if (proxyUrl.username === '') return undefined;
-  return `Basic ${Buffer.from(`${decodeURIComponent(proxyUrl.username)}:${decodeURIComponent(proxyUrl.password)}`).toString('base64')}`;
-}
+type Tunnel = { connect(req: ClientRequest, opts: object): Promise<Duplex> };
 
-/** Asks the proxy for a tunnel (Node's own CONNECT support); resolves with the proxy's status code. */
-function proxyTunnel(proxyUrl: URL, settings: ProxySettings | undefined, target: string, timeoutMs: number): Promise<number> {
-  const headers: Record<string, string> = { Host: target };
-  const auth = proxyAuthorization(proxyUrl, settings);
-  if (auth) headers['Proxy-Authorization'] = auth;
-  const req = (proxyUrl.protocol === 'https:' ? https : http).request({
-    host: hostOf(proxyUrl),
-    port: portOf(proxyUrl),
-    method: 'CONNECT',
-    path: target,
-    headers,
-    agent: false,
-    // http.proxyStrictSSL: the proxy's own certificate, as the extension's agent checks it.
-    rejectUnauthorized: settings?.strictSSL !== false,
-  });
-  const answered = new Promise<number>((resolve, reject) => {
-    req.once('connect', (res: http.IncomingMessage, socket: net.Socket) => {
-      socket.destroy();
-      resolve(res.statusCode ?? 0);
-    });
-    req.once('response', (res: http.IncomingMessage) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.once('error', reject);
-  });
-  req.end();
-  return withTimeout(answered, timeoutMs, `Asking the proxy ${displayProxy(proxyUrl)} for a tunnel`).finally(() => req.destroy());
+/**
+ * Asks the proxy for a tunnel with the route's own agent (https-proxy-agent: the
+ * same credentials and proxy certificate check as the connection), without
+ * TLS; resolves with the proxy's status code.
+ */
+async function proxyTunnel(route: Route, url: URL, timeoutMs: number): Promise<number> {
+  const req = new EventEmitter() as ClientRequest;
+  let status = 0;
+  req.once('proxyConnect', (answer: { statusCode?: number }) => (status = answer.statusCode ?? 0));
+  const socket = await withTimeout((route.agent as unknown as Tunnel).connect(req, { host: hostOf(url), port: portOf(url), secureEndpoint: false }), timeoutMs, 'Asking the proxy for a tunnel');
+  socket.destroy();
+  return status;
 }
 
 const tcp: Step = {
@@ -170,7 +150,11 @@ const tcp: Step = {
     const target = `${url.hostname}:${portOf(url)}`;
     const through = route.decision.proxy;
     if (!through) return { status: 'passed', detail: `Connected to ${await tcpConnect(hostOf(url), portOf(url), run.input.timeoutMs)}.` };
-    const status = await proxyTunnel(through, run.input.network.proxy, target, run.input.timeoutMs);
+    const source = route.decision.reason.match(/\(from ([^)]+)\)\.$/)?.[1] ?? 'http.proxy';
+    const status = await proxyTunnel(route, url, run.input.timeoutMs).catch((err: unknown) => {
+      const setting = source.startsWith('http.') ? { kind: 'settings', setting: source } as const : undefined;
+      throw new StepFailure(`Could not reach the proxy ${displayProxy(through)}: ${describeError(err)}`, `Check ${source}: is the proxy running, and is its address right?`, setting);
+    });
     if (status === 407) {
       const error = proxyAuthenticationError(route);
       throw new StepFailure(error.message, 'Give the proxy its credentials in http.proxy or http.proxyAuthorization.', { kind: 'settings', setting: 'http.proxy' });

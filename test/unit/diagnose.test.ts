@@ -177,6 +177,22 @@ describe('Test Connection (diagnose)', () => {
     assert.ok(!given.some((r) => r.status === 'failed'), given.map((r) => `${r.id}: ${r.status} ${r.detail}`).join('\n'));
   });
 
+  it('a proxy that is not there: TCP fails naming the proxy, not the server, and points at the setting it came from', async () => {
+    const p = await startConnectProxy();
+    await p.close();
+    const proxied = { url: `https://${PROXIED_TEST_HOST}:9`, wsUrl: `wss://${PROXIED_TEST_HOST}:9` };
+    const fromSetting = await diagnose(input(proxied, { network: { proxy: { proxy: p.url } } }));
+    const tcp = step(fromSetting, 'tcp');
+    assert.match(tcp.detail, new RegExp(`^Could not reach the proxy ${p.url.replace(/\./g, '\\.')}: .*ECONNREFUSED`));
+    assert.equal(tcp.next, 'Check http.proxy: is the proxy running, and is its address right?');
+    assert.deepEqual(tcp.action, { kind: 'settings', setting: 'http.proxy' });
+    skippedAfter(fromSetting, 'tcp');
+
+    const fromEnv = step(await diagnose(input(proxied, { network: { env: { HTTPS_PROXY: p.url } } })), 'tcp');
+    assert.equal(fromEnv.next, 'Check HTTPS_PROXY: is the proxy running, and is its address right?');
+    assert.equal(fromEnv.action, undefined, 'no setting to open for an environment variable');
+  });
+
   it('a closed port: TCP fails with ECONNREFUSED and says to check the port; with the local emulator in use, to start it again', async () => {
     const server = net.createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
