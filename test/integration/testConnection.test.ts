@@ -13,7 +13,9 @@ import type { InstamrktApi } from '../../src/extension';
 import type { StepResult } from '../../src/protocol/diagnose';
 import { whatFollows, whereItRuns } from '../../src/sources/whereItRuns';
 import type { TestConnectionResult } from '../../src/ui/testConnection';
-import { api, pki, pointAt, readPair, savedSettings } from './networkKit';
+import { PROXIED_TEST_HOST } from '../support/certificates';
+import { startConnectProxy } from '../support/connectProxy';
+import { api, pki, pointAt, readPair, savedSettings, setSetting } from './networkKit';
 import { until } from './until';
 
 const run = async (): Promise<TestConnectionResult> => {
@@ -28,7 +30,7 @@ describe('Instamrkt: Test Connection in the real host', function () {
   this.timeout(90_000);
   let a: InstamrktApi;
   let emu: Emulator;
-  const settings = savedSettings(['instamrkt.serverUrl', 'instamrkt.restUrl']);
+  const settings = savedSettings(['instamrkt.serverUrl', 'instamrkt.restUrl', 'http.proxy']);
 
   before(async () => {
     a = await api();
@@ -88,5 +90,24 @@ describe('Instamrkt: Test Connection in the real host', function () {
     assert.match(report, /^5\. \*\*FAIL\*\* TCP connect \(\d+ ms\)\n {3}.*ECONNREFUSED.*\n {3}What to do: Nothing accepts connections there/m);
     assert.match(report, /^6\. \*\*SKIP\*\* TLS\n {3}Not run: "TCP connect" failed\.$/m);
     assert.equal((await until('the report document', reportDocument)).getText(), report, 'the open report is the latest');
+  });
+
+  it('through http.proxy to a name only the proxy resolves: the name is left to the proxy, the tunnel opens, and REST, upgrade and TLS go through it', async () => {
+    const proxy = await startConnectProxy({ hosts: { [PROXIED_TEST_HOST]: '127.0.0.1' } });
+    try {
+      await setSetting('http', 'proxy', proxy.url);
+      const target = `${PROXIED_TEST_HOST}:${emu.port}`;
+      await pointAt(a, `https://${target}`, `wss://${target}`);
+      const { steps } = await run();
+      assert.equal(statuses(steps), 'host info, settings passed, proxy passed, dns info, tcp passed, tls warning, rest passed, upgrade passed, logon skipped, ping skipped');
+      assert.match(steps.find((s) => s.id === 'proxy')?.detail ?? '', new RegExp(`through the proxy ${proxy.url.replace(/\./g, '\\.')} \\(from http\\.proxy\\)\\.$`));
+      assert.equal(steps.find((s) => s.id === 'dns')?.detail, `Not looked up here: the proxy ${proxy.url} resolves ${PROXIED_TEST_HOST}.`);
+      assert.equal(steps.find((s) => s.id === 'tcp')?.detail, `The proxy ${proxy.url} opened a tunnel to ${target}.`);
+      assert.ok(proxy.tunnels().length >= 4, `TCP, TLS, REST and the upgrade each tunnelled (${proxy.tunnels().length})`);
+      assert.deepEqual([...new Set(proxy.tunnels())], [target]);
+    } finally {
+      await setSetting('http', 'proxy', undefined);
+      await proxy.close();
+    }
   });
 });
