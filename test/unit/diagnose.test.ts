@@ -103,6 +103,17 @@ describe('Test Connection (diagnose)', () => {
     assert.ok(!results.some((r) => r.status === 'failed'));
   });
 
+  it('signed in with a key the server no longer accepts: the upgrade fails with Sign In as the next step, and the rest is skipped', async () => {
+    const emu = await serve();
+    const { userId } = await signIn(emu);
+    const results = await diagnose(input(emu, { account: { userId, sessionKey: 'a-key-the-server-never-issued' } }));
+    const upgrade = step(results, 'upgrade');
+    assert.match(upgrade.detail, /^The server refused the connection \(HTTP 401\): the session key is wrong or has expired\./);
+    assert.equal(upgrade.next, 'Sign in again.');
+    assert.deepEqual(upgrade.action, { kind: 'signIn' });
+    skippedAfter(results, 'upgrade');
+  });
+
   it('with a trusted certificate: the TLS step names the protocol, the issuer, the names, the expiry, and that it is trusted', async () => {
     const emu = await serve(pki.server);
     const account = await signIn(emu, { ca: pki.ca });
