@@ -149,9 +149,11 @@ export async function testConnection(deps: TestConnectionDeps): Promise<TestConn
   const line = deps.redactor.redact(summary.line);
   const shown = summary.ok ? vscode.window.showInformationMessage(line, ...buttons) : vscode.window.showErrorMessage(line, ...buttons);
   // The report is already open: the buttons are offered, not awaited.
-  void Promise.resolve(shown).then(async (picked) => {
-    if (picked === copy) await theReport().copy();
-    else if (next && picked === next.label) await next.run();
-  });
+  Promise.resolve(shown)
+    .then(async (picked) => {
+      if (picked === copy) await theReport().copy();
+      else if (next && picked === next.label) await next.run();
+    })
+    .catch((err: unknown) => deps.log.error(`The action after Test Connection failed: ${err instanceof Error ? err.message : String(err)}`));
   return { steps, report };
 }
