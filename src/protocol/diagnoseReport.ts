@@ -48,7 +48,7 @@ export function formatReport(results: readonly StepResult[], context: ReportCont
     '',
     `Server \`${context.serverUrl}\` · sign-in \`${context.restUrl}\` · ${context.at.toISOString()}${context.version ? ` · extension ${context.version}` : ''}`,
     '',
-    `**${summary.ok ? 'Result: no step failed.' : `Result: "${summary.failed?.title}" failed.`}**`,
+    `**${summary.failed ? `Result: "${summary.failed.title}" failed.` : 'Result: no step failed.'}**`,
     '',
   ];
   results.forEach((r, i) => {

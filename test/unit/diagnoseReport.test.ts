@@ -43,13 +43,15 @@ describe('the Test Connection report', () => {
   it('says no step failed, gives a warning its next step, and names the extension version when known', () => {
     const run: StepResult[] = [
       { id: 'tls', title: 'TLS', status: 'warning', detail: 'Trusted, but it expires in 3 days.', ms: 5, next: 'Renew it.' },
-      { id: 'ping', title: 'Ping', status: 'passed', detail: 'Round trip 4 ms.', ms: 20, next: 'never shown for a pass' },
+      { id: 'ping', title: 'Ping', status: 'passed', detail: '  Round trip 4 ms. \n', ms: 1, next: 'never shown for a pass' },
     ];
     const report = formatReport(run, { ...CONTEXT, version: '0.1.0' });
     assert.match(report, /· extension 0\.1\.0\n/);
     assert.match(report, /\*\*Result: no step failed\.\*\*/);
     assert.match(report, /1\. \*\*WARN\*\* TLS \(5 ms\)\n {3}Trusted, but it expires in 3 days\.\n {3}What to do: Renew it\.\n2\. /);
     assert.ok(!report.includes('never shown'));
+    // One millisecond is "1 ms", not "<1 ms"; a detail is one trimmed line.
+    assert.match(report, /\n2\. \*\*PASS\*\* Ping \(1 ms\)\n {3}Round trip 4 ms\.\n\n$/);
   });
 
   it('summarizes: the failed step and its finding, or how many checks passed and whether some need a sign-in', () => {
