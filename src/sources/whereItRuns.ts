@@ -34,6 +34,7 @@ export function whereItRuns(facts: HostFacts): WhereItRuns {
   // A browser cannot run this Node extension: in a web window it runs on the server behind the page
   // (code-server, for one, names that remote by its host:port).
   const web = facts.uiKind === 'web';
+  // Stryker disable next-line ConditionalExpression: the guard is for the type checker; REMOTES has no "undefined" key either way
   if (name !== undefined && Object.hasOwn(REMOTES, name)) return { remote: true, summary: `${REMOTES[name]} (${name})${web ? ', opened in a browser' : ''}` };
   if (web) return { remote: true, summary: `the server behind this browser window${name === undefined ? '' : ` (${name})`}` };
   if (name !== undefined) return { remote: true, summary: `a remote host (${name})` };

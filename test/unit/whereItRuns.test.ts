@@ -16,6 +16,7 @@ describe('whereItRuns', () => {
     ['wsl', 'WSL (Windows Subsystem for Linux) (wsl)'],
     ['dev-container', 'a development container (dev-container)'],
     ['attached-container', 'a container (attached-container)'],
+    ['k8s-container', 'a Kubernetes container (k8s-container)'],
     ['codespaces', 'a GitHub Codespace (codespaces)'],
     ['tunnel', 'a remote machine over a tunnel (tunnel)'],
     ['some-new-remote', 'a remote host (some-new-remote)'],
