@@ -124,14 +124,28 @@ const signInFlowApart = {
   },
 };
 
+// Test Connection (src/ui/testConnection.ts with the steps of src/protocol/diagnose.ts)
+// runs only when asked: bundled apart as dist/diagnose.js, which the command
+// requires on first use (src/ui/testConnectionLoader.ts). What crosses between the
+// two bundles is plain data and functions, so the chunk's own copies of the
+// protocol's classes never meet the extension's.
+const diagnoseApart = {
+  name: 'diagnose-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/testConnection(\.js)?$/ }, (args) =>
+      path.basename(args.importer) === 'testConnectionLoader.ts' ? { path: './diagnose.js', external: true } : undefined,
+    );
+  },
+};
+
 const builds = [
   {
     ...common,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
     external: [...common.external, 'vscode'],
-    plugins: [wsApart, proxyAgentApart, signInFlowApart],
-    // import() of a file left outside the bundle (dist/ws.js, dist/proxyAgent.js) becomes a plain require, not Node's ESM loader.
+    plugins: [wsApart, proxyAgentApart, signInFlowApart, diagnoseApart],
+    // import() of a file left outside the bundle (dist/ws.js, dist/proxyAgent.js, dist/diagnose.js) becomes a plain require, not Node's ESM loader.
     supported: { 'dynamic-import': false },
     // Mark when the bundle starts and ends executing, so activate() can log how long loading took.
     banner: { js: 'globalThis.__instamrktLoadStart = performance.now();' },
@@ -148,6 +162,15 @@ const builds = [
     stdin: { contents: "module.exports = require('ws');", resolveDir: process.cwd(), sourcefile: 'ws.js', loader: 'js' },
     outfile: 'dist/ws.js',
     plugins: [wsClientOnly, wsWithoutDeflate, wsUnusedParts],
+  },
+  {
+    ...common,
+    entryPoints: ['src/ui/testConnection.ts'],
+    outfile: 'dist/diagnose.js',
+    external: [...common.external, 'vscode'],
+    // The same dist/ws.js and dist/proxyAgent.js as the extension's.
+    plugins: [wsApart, proxyAgentApart],
+    supported: { 'dynamic-import': false },
   },
   { ...common, entryPoints: ['src/ui/signInFlow.ts'], outfile: 'dist/signInFlow.js', external: [...common.external, 'vscode'] },
   { ...common, entryPoints: ['src/emulator/main.ts'], outfile: 'dist/emulator.js' },

@@ -23,6 +23,7 @@ import { StatusBar } from './ui/statusBar';
 import { followList, followStatus } from './ui/contextKeys';
 import { logActivation, startSession } from './ui/startUp';
 import { linkServiceToSession } from './sources/serviceLink';
+import { testConnectionCleanup } from './ui/testConnectionLoader';
 import { errorMessage } from './protocol';
 
 /** What activate() returns: the integration tests read the model, the tree and the stored state through it. */
@@ -70,18 +71,29 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     credentials,
     view,
     statusBar,
+    testConnectionCleanup,
     session,
     service,
     emulator,
     emulatorMode,
+    auth,
     warnWhenCacheFails(service, notifier),
     followStatus(session, service, statusBar),
     followList(service),
     ...linkServiceToSession(session, service, cache, log.named('sources')),
     credentials.onDidChange((serverUrl) => void session.accountChangedElsewhere(serverUrl)),
     watchSettings({ config, session, emulatorMode, reporter, log: log.named('settings') }),
-    ...registerCommands({ config, session, service, view, log, notifier, reporter, emulatorMode }),
-    auth,
+    ...registerCommands({
+      config,
+      session,
+      service,
+      view,
+      log,
+      notifier,
+      reporter,
+      emulatorMode,
+      diagnostics: { store: credentials, redactor, version: (context.extension.packageJSON as { version?: string }).version },
+    }),
   );
   logActivation(log.named('activation'), activateStart);
   startSession(config, session, emulatorMode, reporter);

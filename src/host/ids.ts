@@ -16,6 +16,8 @@ export const Commands = {
   startEmulator: 'instamrkt.startEmulator',
   stopEmulator: 'instamrkt.stopEmulator',
   statusActions: 'instamrkt.statusActions',
+  testConnection: 'instamrkt.testConnection',
+  copyConnectionReport: 'instamrkt.copyConnectionReport',
 } as const;
 
 /** The authentication provider (contributes.authentication): the Accounts menu and vscode.authentication.getSession(). */

@@ -23,3 +23,6 @@ export type { Decision, NewRequest, PendingRequest } from './requestQueue';
 export { characterCount, MAX_DESCRIPTION_LENGTH, MAX_SOURCE_NAME_LENGTH } from './limits';
 export { isObj, timeValue } from './fields';
 export type { Obj } from './fields';
+// Test Connection's steps: only src/ui/testConnection.ts uses them, and it is bundled apart (dist/diagnose.js).
+export { diagnose, formatReport, summarize } from './diagnose';
+export type { DiagnoseInput, NextAction, StepId, StepResult, StepStatus } from './diagnose';

@@ -15,6 +15,8 @@ import { askNewSource, confirmClose, type CloseTarget } from './prompts';
 import { pickStatusAction } from './statusBar';
 import type { SourcesView } from './sourcesView';
 import { activeGameLabel, upcomingGameLabel, type TreeNode } from './sourcesTree';
+import type { TestConnectionDeps } from './testConnection';
+import { loadTestConnection } from './testConnectionLoader';
 
 export interface CommandContext {
   config: Config;
@@ -25,6 +27,8 @@ export interface CommandContext {
   notifier: Notifier;
   reporter: FailureReporter;
   emulatorMode: EmulatorMode;
+  /** What Test Connection needs besides the above: the account store (read only) and the redactor. */
+  diagnostics: Pick<TestConnectionDeps, 'store' | 'redactor' | 'version'>;
 }
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
@@ -69,6 +73,10 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     ),
     register(Commands.stopEmulator, () => ctx.emulatorMode.leave()),
     register(Commands.statusActions, () => pickStatusAction(ctx.session.snapshot)),
+    register(Commands.testConnection, async () =>
+      (await loadTestConnection()).testConnection({ ...ctx.diagnostics, config: ctx.config, session: ctx.session, log: ctx.log.named('test connection') }),
+    ),
+    register(Commands.copyConnectionReport, async () => (await loadTestConnection()).copyReport()),
   ];
 }
 

@@ -3,6 +3,8 @@
 import vscode = require('vscode');
 import { Commands } from '../host/ids';
 import type { SessionSnapshot } from '../sources/status';
+import type { WhereItRuns } from '../sources/whereItRuns';
+import { hostSide } from './hostSide';
 
 function clock(epochMs: number): string {
   return new Date(epochMs).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
@@ -43,9 +45,9 @@ export function describeStatus(s: SessionSnapshot): { text: string; label: strin
   }
 }
 
-function tooltip(s: SessionSnapshot): vscode.MarkdownString {
+function tooltip(s: SessionSnapshot, where: WhereItRuns): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
-  md.isTrusted = { enabledCommands: [Commands.connect, Commands.disconnect, Commands.signIn, Commands.showLog, Commands.refresh] };
+  md.isTrusted = { enabledCommands: [Commands.connect, Commands.disconnect, Commands.signIn, Commands.showLog, Commands.refresh, Commands.testConnection] };
   md.supportThemeIcons = true;
   const esc = (t: string) => t.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
   md.appendMarkdown(`**Instamrkt**${s.usingEmulator ? ` — ${esc(vscode.l10n.t('local emulator'))}` : ''}\n\n`);
@@ -54,10 +56,13 @@ function tooltip(s: SessionSnapshot): vscode.MarkdownString {
   if (s.status.kind === 'connected' && s.status.latencyMs !== undefined) md.appendMarkdown(`${esc(vscode.l10n.t('Latency'))}: ${Math.round(s.status.latencyMs)} ms\n\n`);
   if (s.status.kind === 'disconnected' && s.status.nextRetryAt !== undefined) md.appendMarkdown(`${esc(vscode.l10n.t('Next retry'))}: ${clock(s.status.nextRetryAt)}\n\n`);
   if (s.lastError) md.appendMarkdown(`${esc(vscode.l10n.t('Last error'))}: ${esc(s.lastError)}\n\n`);
+  // Connections start where the extension runs: say so when that is not this computer.
+  if (where.remote) md.appendMarkdown(`${esc(vscode.l10n.t('Runs on'))}: ${esc(where.summary)}\n\n`);
   const links: string[] = [];
   if (s.status.kind === 'connected' || s.status.kind === 'connecting') links.push(`[${esc(vscode.l10n.t('Disconnect'))}](command:${Commands.disconnect})`);
   if (s.status.kind === 'disconnected' || s.status.kind === 'authFailed') links.push(`[${esc(vscode.l10n.t('Connect'))}](command:${Commands.connect})`);
   if (s.status.kind === 'signedOut' || s.status.kind === 'authFailed') links.push(`[${esc(vscode.l10n.t('Sign In'))}](command:${Commands.signIn})`);
+  links.push(`[${esc(vscode.l10n.t('Test Connection'))}](command:${Commands.testConnection})`);
   links.push(`[${esc(vscode.l10n.t('Show Log'))}](command:${Commands.showLog})`);
   md.appendMarkdown(links.join(' · '));
   return md;
@@ -65,6 +70,8 @@ function tooltip(s: SessionSnapshot): vscode.MarkdownString {
 
 export class StatusBar implements vscode.Disposable {
   readonly #item: vscode.StatusBarItem;
+  /** Where this extension host runs: fixed for the window's life. */
+  readonly #where = hostSide();
 
   constructor() {
     this.#item = vscode.window.createStatusBarItem('instamrkt.connection', vscode.StatusBarAlignment.Left, 50);
@@ -85,7 +92,7 @@ export class StatusBar implements vscode.Disposable {
       : d.warning
         ? new vscode.ThemeColor('statusBarItem.warningBackground')
         : undefined;
-    this.#item.tooltip = tooltip(s);
+    this.#item.tooltip = tooltip(s, this.#where);
   }
 
   dispose(): void {
@@ -125,6 +132,7 @@ export async function pickStatusAction(s: SessionSnapshot): Promise<void> {
   }
   if (s.usingEmulator) add(`$(debug-stop) ${vscode.l10n.t('Stop Local Emulator')}`, Commands.stopEmulator);
   else add(`$(server-process) ${vscode.l10n.t('Start Local Emulator')}`, Commands.startEmulator);
+  add(`$(pulse) ${vscode.l10n.t('Test Connection')}`, Commands.testConnection);
   add(`$(output) ${vscode.l10n.t('Show Log')}`, Commands.showLog);
   const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Instamrkt'), placeHolder: describeStatus(s).label });
   if (picked) await vscode.commands.executeCommand(picked.command);
