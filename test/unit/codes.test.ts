@@ -53,6 +53,19 @@ describe('codes', () => {
       assert.equal(t.res('game_source_opened'), 335);
     });
 
+    it('ignores a table that would map two names to one op code', () => {
+      const t = CodeTable.documented.withServerTable({ close_game_source: 365 }, {});
+      assert.equal(t, CodeTable.documented);
+      assert.equal(t.op('close_game_source'), 366);
+    });
+
+    it('takes 0 and the largest safe integer; refuses what is beyond or not a number', () => {
+      const t = CodeTable.documented.withServerTable({ ping: 0, logon: Number.MAX_SAFE_INTEGER }, { pong: 0 });
+      assert.deepEqual([t.op('ping'), t.op('logon'), t.res('pong')], [0, Number.MAX_SAFE_INTEGER, 0]);
+      const u = CodeTable.documented.withServerTable({ ping: Number.MAX_SAFE_INTEGER + 1, logon: Number.NaN, get_opcodes: '7', open_game_source: -1 }, { pong: Infinity, opcodes: [3] });
+      assert.deepEqual([u.op('ping'), u.op('logon'), u.op('get_opcodes'), u.op('open_game_source'), u.res('pong'), u.res('opcodes')], [1, 100, 2, 365, 1, 2]);
+    });
+
     it('leaves the original table unchanged', () => {
       CodeTable.documented.withServerTable({ ping: 77 }, {});
       assert.equal(CodeTable.documented.op('ping'), 1);
