@@ -66,6 +66,14 @@ describe('codes', () => {
       assert.deepEqual([u.op('ping'), u.op('logon'), u.op('get_opcodes'), u.op('open_game_source'), u.res('pong'), u.res('opcodes')], [1, 100, 2, 365, 1, 2]);
     });
 
+    it('keeps the documented value of a bad entry in a table that is otherwise complete and usable', () => {
+      const ops: Record<string, unknown> = { ...DEFAULT_OPS, ping: -1 };
+      const responses: Record<string, unknown> = { ...DEFAULT_RESPONSES, pong: '1' };
+      const t = CodeTable.documented.withServerTable(ops, responses);
+      assert.equal(t.op('ping'), 1);
+      assert.equal(t.res('pong'), 1);
+    });
+
     it('leaves the original table unchanged', () => {
       CodeTable.documented.withServerTable({ ping: 77 }, {});
       assert.equal(CodeTable.documented.op('ping'), 1);

@@ -50,6 +50,7 @@ describe('KeepAlive', () => {
     const p = pinger();
     const trips: number[] = [];
     const k = make(10, p.ping, (ms) => trips.push(ms));
+    assert.equal(k.awaitingAnswer, false, 'before it starts');
     k.start();
     assert.equal(k.awaitingAnswer, false);
     await waitFor(() => p.calls === 1, 'the first ping');
@@ -87,6 +88,21 @@ describe('KeepAlive', () => {
     p.answer();
     await pause(50);
     assert.deepEqual(trips, []);
+    assert.equal(p.calls, 1);
+  });
+
+  it('stop() from the round-trip listener ends the loop: no further ping', async () => {
+    const p = pinger();
+    let trips = 0;
+    const k = make(10, p.ping, () => {
+      trips++;
+      k.stop();
+    });
+    k.start();
+    await waitFor(() => p.calls === 1, 'the first ping');
+    p.answer();
+    await waitFor(() => trips === 1, 'the round trip');
+    await pause(60);
     assert.equal(p.calls, 1);
   });
 

@@ -42,7 +42,7 @@ describe('tlsProblems', () => {
     });
 
     it('is undefined for an error that is no certificate failure, whatever its shape', () => {
-      for (const err of [new Error('ECONNREFUSED'), coded('ECONNREFUSED'), coded(42), coded('toString'), coded('__proto__'), 'CERT_HAS_EXPIRED', { code: 'CERT_HAS_EXPIRED' }, undefined, null]) {
+      for (const err of [new Error('ECONNREFUSED'), coded('ECONNREFUSED'), coded(42), coded('toString'), coded('__proto__'), coded({ toString: () => 'CERT_HAS_EXPIRED' }), 'CERT_HAS_EXPIRED', { code: 'CERT_HAS_EXPIRED' }, undefined, null]) {
         assert.equal(certificateError(err, 'h'), undefined, String(err));
       }
     });
@@ -98,6 +98,9 @@ describe('tlsProblems', () => {
         '127.0.0.1',
         'x.example',
       ]);
+    });
+    it('strips a DNS: or IP Address: prefix only at the start of a name', () => {
+      assert.deepEqual(certificateNames(cert({ subjectaltname: 'URI:spiffe://DNS:x, DNS:a.example' })), ['URI:spiffe://DNS:x', 'a.example']);
     });
     it('else the common name, else nothing', () => {
       assert.deepEqual(certificateNames(cert({ subject: { CN: 'cn.example' } as PeerCertificate['subject'] })), ['cn.example']);
