@@ -43,6 +43,39 @@ describe('backoffDelay', () => {
     assert.match(backoffProblem({ ...DEFAULT_BACKOFF, factor: Number.NaN }) ?? '', /factor/);
     assert.match(backoffProblem({ ...DEFAULT_BACKOFF, jitter: 1.5 }) ?? '', /jitter/);
   });
+
+  it('accepts every option at its bound (0 ms, a cap equal to the first delay, factor 1, jitter 0 and 1)', () => {
+    for (const o of [{ initialDelayMs: 0 }, { initialDelayMs: 500, maxDelayMs: 500 }, { factor: 1 }, { jitter: 0 }, { jitter: 1 }]) {
+      assert.equal(backoffProblem({ ...DEFAULT_BACKOFF, ...o }), undefined, JSON.stringify(o));
+    }
+  });
+
+  it('refuses each option just past its bound or not finite, with its message', () => {
+    const problem = (o: Partial<typeof DEFAULT_BACKOFF>) => backoffProblem({ ...DEFAULT_BACKOFF, ...o });
+    for (const initialDelayMs of [-0.001, Infinity, Number.NaN]) assert.equal(problem({ initialDelayMs, maxDelayMs: Infinity }), 'reconnect.initialDelayMs must be a number ≥ 0');
+    for (const maxDelayMs of [999.9, Infinity, Number.NaN]) assert.equal(problem({ maxDelayMs }), 'reconnect.maxDelayMs must be a number ≥ initialDelayMs');
+    for (const factor of [0.999, Infinity]) assert.equal(problem({ factor }), 'reconnect.factor must be a number ≥ 1');
+    for (const jitter of [-0.001, 1.001, Infinity, Number.NaN]) assert.equal(problem({ jitter }), 'reconnect.jitter must be between 0 and 1');
+  });
+
+  it('treats a negative or fractional attempt as the whole attempt below it (never below the first)', () => {
+    assert.equal(backoffDelay(-5, noJitter), 1000);
+    assert.equal(backoffDelay(1.9, noJitter), 2000);
+    assert.equal(backoffDelay(2.5, noJitter), 4000);
+  });
+
+  it('never shrinks the delay for a factor below 1, and clamps a jitter outside [0, 1]', () => {
+    assert.deepEqual([0, 1, 2].map((a) => backoffDelay(a, { ...noJitter, factor: 0.5 })), [1000, 1000, 1000]);
+    assert.equal(backoffDelay(0, { ...DEFAULT_BACKOFF, jitter: 3 }, () => 0), 0);
+    assert.equal(backoffDelay(0, { ...DEFAULT_BACKOFF, jitter: 3 }, () => 0.75), 1500);
+    assert.equal(backoffDelay(0, { ...DEFAULT_BACKOFF, jitter: -1 }, () => 0), 1000);
+  });
+
+  it('rounds to whole milliseconds and stays within the cap for a jitter that would pass it', () => {
+    assert.equal(backoffDelay(0, { initialDelayMs: 10, maxDelayMs: 60_000, factor: 2, jitter: 0.25 }, () => 0.13), 8);
+    assert.equal(backoffDelay(0, { initialDelayMs: 1000, maxDelayMs: 1100, factor: 2, jitter: 0.5 }, () => 0.99), 1100);
+    assert.equal(backoffDelay(1001, { initialDelayMs: 1, maxDelayMs: 5000, factor: 2, jitter: 0 }), 5000);
+  });
 });
 
 describe('Emitter', () => {

@@ -8,6 +8,7 @@ import { AuthenticationError, ConnectionLostError, InvalidArgumentError, ServerE
 import { ServerMessage } from '../../src/protocol/messages';
 import { ClientPool, Emulator } from './support/emulatorClients';
 import { nextEvent, waitFor } from './support/wait';
+import { resCodes, startWireTap } from './support/wireTap';
 
 const NO_SUCH_SOURCE = '00000000-0000-4000-8000-000000000000';
 
@@ -254,11 +255,22 @@ describe('InstamrktClient ⇄ emulator', () => {
     });
 
     it('logs on again with 112 after a reconnect within 15 minutes', async () => {
-      const demo = await pool.connected('demo', 'demo', { reconnect: { initialDelayMs: 5, maxDelayMs: 5 } });
-      const back = nextEvent(demo.onDidReconnect);
-      emulator.dropConnections();
-      await back;
-      assert.equal((await demo.listGameSources()).length, 1);
+      // The server's frames as they crossed the wire, by connection: the client's own view of the logon is not published.
+      const tap = await startWireTap(emulator.port);
+      try {
+        const demo = await pool.connected('demo', 'demo', { serverUrl: tap.wsUrl, reconnect: { initialDelayMs: 5, maxDelayMs: 5 } });
+        const back = nextEvent(demo.onDidReconnect);
+        emulator.dropConnections();
+        await back;
+        assert.equal(demo.state, 'connected');
+        assert.equal((await demo.listGameSources()).length, 1);
+        assert.equal(tap.fromServer.length, 2);
+        // First connection: logon answered 100, then the code table (2); after the reconnect the logon is answered 112.
+        assert.deepEqual(resCodes(tap.fromServer[0]).slice(0, 2), [100, 2]);
+        assert.deepEqual(resCodes(tap.fromServer[1]), [112, 2, 621]);
+      } finally {
+        await tap.close();
+      }
     });
   });
 });

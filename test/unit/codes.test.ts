@@ -53,6 +53,27 @@ describe('codes', () => {
       assert.equal(t.res('game_source_opened'), 335);
     });
 
+    it('ignores a table that would map two names to one op code', () => {
+      const t = CodeTable.documented.withServerTable({ close_game_source: 365 }, {});
+      assert.equal(t, CodeTable.documented);
+      assert.equal(t.op('close_game_source'), 366);
+    });
+
+    it('takes 0 and the largest safe integer; refuses what is beyond or not a number', () => {
+      const t = CodeTable.documented.withServerTable({ ping: 0, logon: Number.MAX_SAFE_INTEGER }, { pong: 0 });
+      assert.deepEqual([t.op('ping'), t.op('logon'), t.res('pong')], [0, Number.MAX_SAFE_INTEGER, 0]);
+      const u = CodeTable.documented.withServerTable({ ping: Number.MAX_SAFE_INTEGER + 1, logon: Number.NaN, get_opcodes: '7', open_game_source: -1 }, { pong: Infinity, opcodes: [3] });
+      assert.deepEqual([u.op('ping'), u.op('logon'), u.op('get_opcodes'), u.op('open_game_source'), u.res('pong'), u.res('opcodes')], [1, 100, 2, 365, 1, 2]);
+    });
+
+    it('keeps the documented value of a bad entry in a table that is otherwise complete and usable', () => {
+      const ops: Record<string, unknown> = { ...DEFAULT_OPS, ping: -1 };
+      const responses: Record<string, unknown> = { ...DEFAULT_RESPONSES, pong: '1' };
+      const t = CodeTable.documented.withServerTable(ops, responses);
+      assert.equal(t.op('ping'), 1);
+      assert.equal(t.res('pong'), 1);
+    });
+
     it('leaves the original table unchanged', () => {
       CodeTable.documented.withServerTable({ ping: 77 }, {});
       assert.equal(CodeTable.documented.op('ping'), 1);

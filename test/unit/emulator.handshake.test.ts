@@ -75,8 +75,11 @@ describe('emulator handshake and logon', () => {
 
     it('keeps other sessions of the user valid after a new login', async () => {
       const first = await login(emu.url, 'demo', 'demo');
-      await login(emu.url, 'demo', 'demo');
-      await open(handshakeUrl(emu.wsUrl, first));
+      const second = await login(emu.url, 'demo', 'demo');
+      assert.notEqual(second.key, first.key);
+      const c = await open(handshakeUrl(emu.wsUrl, first));
+      assert.equal(c.ws.readyState, c.ws.OPEN);
+      assert.equal((await c.request(100)).res, 100);
     });
   });
 

@@ -194,7 +194,42 @@ describe('messages', () => {
     });
   });
 
+  describe('the messages of a refused frame', () => {
+    it('say what is wrong, in words fit for the log', () => {
+      assert.equal(bad(Buffer.from('{}'), true).message, 'The server sent a binary frame; this protocol only uses JSON text.');
+      assert.equal(bad('{"res": 1').message, 'The server sent a frame that is not JSON (9 characters).');
+      assert.equal(bad('[]').message, 'The server sent a frame that is not a JSON object.');
+      assert.equal(bad('{"res":"1"}').message, 'The server sent a frame without an integer "res" code.');
+      assert.equal(bad('{"res":335}').message, 'Malformed reply 335: field "source_id" should be an id (string).');
+      assert.equal(bad('{"res":335,"source_id":1.5}').message, 'Malformed reply 335: field "source_id" should be an id (string).');
+    });
+    it('a value that cannot be read at all: with its res when it had one, and the cause kept', () => {
+      const boom = new Error('getter');
+      const getter = Object.defineProperty({ res: 335 }, 'source_id', { get: () => { throw boom; }, enumerable: true });
+      const withRes = decodeMessage(getter, codes);
+      assert.ok(withRes instanceof ProtocolError);
+      assert.equal(withRes.message, 'Malformed reply 335: it could not be decoded.');
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      const without = decodeMessage(proxy, codes);
+      assert.ok(without instanceof ProtocolError);
+      assert.equal(without.message, 'The frame could not be decoded.');
+      assert.equal(without.res, undefined);
+      assert.ok(without.cause instanceof TypeError);
+    });
+    it('a res that is an integer but too large to be exact is refused', () => {
+      assert.match(bad('{"res":9007199254740993}').message, /integer "res"/);
+      assert.equal(ok({ res: 9007199254740991 }).res, 9007199254740991);
+    });
+  });
+
   describe('encodeRequest', () => {
+    it('stamps the header with the clock when given no time', () => {
+      const before = Date.now();
+      const o = JSON.parse(encodeRequest(1, {})) as { header: { t: number; api_version: number } };
+      assert.ok(o.header.t >= before && o.header.t <= Date.now(), String(o.header.t));
+      assert.equal(o.header.api_version, 1);
+    });
     it('writes the documented header without a session key, the op and the params', () => {
       const o = JSON.parse(encodeRequest(365, { source_name: 'x.example' }, 1422006034742)) as Record<string, unknown>;
       assert.deepEqual(o, { header: { t: 1422006034742, api_version: 1 }, op: 365, source_name: 'x.example' });
