@@ -3,7 +3,7 @@
 // the server through `SourcesApi` and publishes one change event. An
 // operation reports the server's outcome: a failure to save the list locally
 // is told on its own (onDidFailToSave), never as the operation's.
-import { type ActiveGame, Emitter, errorMessage, Event, NotConnectedError, type ServerMessage, type SourceInfo, type UpcomingGame } from '../protocol';
+import { type ActiveGame, Emitter, errorMessage, Event, NotConnectedError, ServerError, type ServerMessage, type SourceInfo, type UpcomingGame } from '../protocol';
 import { ListSaver, type SourcesCache } from './listSaver';
 
 export type { CachedSources, SourcesCache } from './listSaver';
@@ -15,6 +15,7 @@ export interface SourcesApi {
   listUpcomingGamesForSource(sourceId: string): Promise<UpcomingGame[]>;
   openGameSource(name: string, description?: string): Promise<string>;
   closeGameSource(sourceId: string): Promise<void>;
+  closeGame(gameId: string): Promise<void>;
   joinGame(gameId: string): Promise<unknown>;
 }
 
@@ -226,29 +227,45 @@ export class SourceService {
     return result;
   }
 
+  /**
+   * Closes one game (op 375), never retrying. A refusal re-reads the source's games (the server may have
+   * stopped betting all the same); an unknown outcome (connection lost) is settled by the re-read on reconnect.
+   */
+  async closeGame(sourceId: string, gameId: string): Promise<void> {
+    try {
+      await this.#requireApi().closeGame(gameId);
+    } catch (err) {
+      if (err instanceof ServerError) this.loadGames(sourceId).catch((e) => this.#report(`games of ${sourceId}`, e));
+      throw err;
+    }
+    this.#dropGame(gameId);
+  }
+
   /** Applies a broadcast from the server. */
   handleEvent(message: ServerMessage): void {
-    if (message.name === 'game_closed') {
-      const gameId = message.body.game_id;
-      for (const entry of this.#entries.values()) {
-        const games = entry.games;
-        if (!games) continue;
-        const before = games.active.length;
-        games.active = games.active.filter((g) => g.game_id !== gameId);
-        if (games.active.length !== before) this.#changed.fire({ sourceId: entry.info.id });
-      }
-    } else if (message.name === 'game_source_closed') {
-      if (this.#entries.delete(message.body.source_id)) {
-        this.#sorted = undefined;
-        this.#changed.fire({});
-        void this.#persist();
-      }
+    if (message.name === 'game_closed') this.#dropGame(message.body.game_id);
+    else if (message.name === 'game_source_closed' && this.#entries.delete(message.body.source_id)) {
+      this.#sorted = undefined;
+      this.#changed.fire({});
+      void this.#persist();
     }
   }
 
   dispose(): void {
     this.#changed.dispose();
     this.#saver.dispose();
+  }
+
+  /** A closed game leaves whichever list holds it. */
+  #dropGame(gameId: string): void {
+    for (const entry of this.#entries.values()) {
+      const games = entry.games;
+      if (!games) continue;
+      const before = games.active.length + games.upcoming.length;
+      games.active = games.active.filter((g) => g.game_id !== gameId);
+      games.upcoming = games.upcoming.filter((g) => g.id !== gameId);
+      if (games.active.length + games.upcoming.length !== before) this.#changed.fire({ sourceId: entry.info.id });
+    }
   }
 
   #replace(sources: readonly SourceInfo[]): void {
