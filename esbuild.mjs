@@ -115,14 +115,24 @@ const wsApart = {
   },
 };
 
+// Closing a single game is not needed at activation: src/ui/closeGameFlow.ts
+// is bundled apart as dist/closeGameFlow.js and its import() becomes a require
+// of that file on the first Close Game. It imports only vscode and types.
+const closeGameFlowApart = {
+  name: 'close-game-flow-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/closeGameFlow\.js$/ }, () => ({ path: './closeGameFlow.js', external: true }));
+  },
+};
+
 const builds = [
   {
     ...common,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
     external: [...common.external, 'vscode'],
-    plugins: [wsApart, proxyAgentApart],
-    // import() of a file left outside the bundle (dist/ws.js, dist/proxyAgent.js) becomes a plain require, not Node's ESM loader.
+    plugins: [wsApart, proxyAgentApart, closeGameFlowApart],
+    // import() of a file left outside the bundle (dist/ws.js, dist/proxyAgent.js, dist/closeGameFlow.js) becomes a plain require, not Node's ESM loader.
     supported: { 'dynamic-import': false },
     // Mark when the bundle starts and ends executing, so activate() can log how long loading took.
     banner: { js: 'globalThis.__instamrktLoadStart = performance.now();' },
@@ -140,6 +150,7 @@ const builds = [
     outfile: 'dist/ws.js',
     plugins: [wsClientOnly, wsWithoutDeflate, wsUnusedParts],
   },
+  { ...common, entryPoints: ['src/ui/closeGameFlow.ts'], outfile: 'dist/closeGameFlow.js', external: [...common.external, 'vscode'] },
   { ...common, entryPoints: ['src/emulator/main.ts'], outfile: 'dist/emulator.js' },
 ];
 
