@@ -4,6 +4,7 @@
 import vscode = require('vscode');
 import { characterCount, MAX_DESCRIPTION_LENGTH, MAX_SOURCE_NAME_LENGTH } from '../protocol';
 import type { CloseConfirmation } from '../host/config';
+import { namesToType } from './closeStakes';
 
 export function validateSourceName(value: string): string | undefined {
   const name = value.trim();
@@ -93,8 +94,6 @@ export function closeWarning(targets: readonly CloseTarget[]): { message: string
 
 export const CLOSE_BUTTON = (): string => vscode.l10n.t('Close Source');
 
-const hasStakes = (t: CloseTarget): boolean => t.countError !== undefined || (t.active?.length ?? 0) + (t.upcoming?.length ?? 0) > 0;
-
 /**
  * The modal warning with one destructive button; true only if that button
  * was pressed (Escape and Cancel say no). VS Code (checked in 1.139) makes
@@ -131,15 +130,12 @@ export async function confirmClose(targets: readonly CloseTarget[], mode: CloseC
   if (targets.length === 0) return false;
   const { message, detail } = closeWarning(targets);
   if (!(await warn(message, detail, targets.length === 1 ? CLOSE_BUTTON() : vscode.l10n.t('Close {0} Sources', targets.length)))) return false;
-  const staked = targets.filter(hasStakes);
-  if (mode === 'modal' || staked.length === 0) return true;
-  const prompt = vscode.l10n.t('Type the source name to close it and all its games.');
-  if (mode === 'auto' && targets.length > 1) {
-    const shown = staked[0].name;
-    return typeToConfirm(shown, vscode.l10n.t('Confirm closing {0} game sources', targets.length), vscode.l10n.t('Type "{0}" to close these {1} sources and all their games.', shown, targets.length));
+  const names = namesToType(targets, mode);
+  if (mode === 'auto' && targets.length > 1 && names.length === 1) {
+    return typeToConfirm(names[0], vscode.l10n.t('Confirm closing {0} game sources', targets.length), vscode.l10n.t('Type "{0}" to close these {1} sources and all their games.', names[0], targets.length));
   }
-  for (const t of staked) {
-    if (!(await typeToConfirm(t.name, vscode.l10n.t('Confirm closing "{0}"', t.name), prompt))) return false;
+  for (const name of names) {
+    if (!(await typeToConfirm(name, vscode.l10n.t('Confirm closing "{0}"', name), vscode.l10n.t('Type the source name to close it and all its games.')))) return false;
   }
   return true;
 }

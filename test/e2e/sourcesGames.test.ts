@@ -12,6 +12,7 @@ import { waitUntil } from './workbench';
 
 const VIEW = 'Game Sources';
 const SOURCE = 'games-e2e.example';
+const SECOND = 'games-e2e-2.example';
 const DERBY = 'E2E Derby';
 const LATER = 'E2E Later';
 const DROPPED = 'E2E Dropped';
@@ -23,6 +24,7 @@ describe('Closing a game in the browser', function () {
   let api: HostingClient | undefined;
   let wasSignedIn = true;
   let sourceId = '';
+  let secondId = '';
 
   /** The emulator's own view, through a separate signed-in connection (waits until it is connected again). */
   async function serverView(): Promise<HostingClient> {
@@ -59,6 +61,8 @@ describe('Closing a game in the browser', function () {
     const tomorrow = Date.now() + 24 * 3600_000;
     await s.createAndOpenGame({ source_id: sourceId, game_name: LATER, type: 'chess', actions: ['mate'], targets: ['White', 'Black'], open_at: tomorrow, live_start_at: tomorrow });
     await s.createAndOpenGame({ source_id: sourceId, game_name: DROPPED, type: 'tennis', actions: ['set'], targets: ['A', 'B'] });
+    secondId = await s.openGameSource(SECOND);
+    await s.createAndOpenGame({ source_id: secondId, game_name: 'E2E Second', type: 'football', actions: ['goal'], targets: ['A', 'B'] });
     await wb.clickViewAction(VIEW, 'Refresh');
     await (await wb.treeRow(VIEW, SOURCE)).click();
     await wb.treeRow(VIEW, DERBY);
@@ -67,7 +71,7 @@ describe('Closing a game in the browser', function () {
   after(async () => {
     try {
       const s = await serverView();
-      if ((await s.listGameSources()).some((x) => x.id === sourceId)) await s.closeGameSource(sourceId);
+      for (const id of [sourceId, secondId]) if ((await s.listGameSources()).some((x) => x.id === id)) await s.closeGameSource(id);
       await fixture().workbench.clickViewAction(VIEW, 'Refresh');
       await putSignInBack(fixture().workbench, wasSignedIn);
     } finally {
@@ -141,14 +145,33 @@ describe('Closing a game in the browser', function () {
     await step('press Escape', () => wb.dismissQuickInput());
     assert.ok((await (await serverView()).listGameSources()).some((x) => x.id === sourceId), 'the source is still open');
     assert.equal((await gameIds()).length, 2, 'its games are still open');
-    // Leave the source expanded, as the next test expects.
-    if (!(await wb.treeLabels(VIEW)).includes(DROPPED)) await (await wb.treeRow(VIEW, SOURCE)).click();
+  });
+
+  it('Delete on two selected sources that host games: one modal, then (auto) one shown name typed; a wrong one closes nothing', async () => {
+    const { workbench: wb, step } = fixture();
+    await step('select the first source', async () => (await wb.treeRow(VIEW, SOURCE)).click());
+    await step('ctrl+click the second', async () => (await wb.treeRow(VIEW, SECOND)).click({ modifiers: ['Control'] }));
+    await step('press Delete', () => wb.page.keyboard.press('Delete'));
+    const dialog = await wb.waitForDialog();
+    assert.match(dialog.text, /Close 2 game sources\?/);
+    await step('press Close 2 Sources', () => wb.clickDialogButton('Close 2 Sources'));
+    const asked = /Type "([^"]+)" to close these 2 sources and all their games/;
+    await step('one name is asked for, shown in the prompt', () => wb.waitForQuickInputText(asked));
+    const shown = asked.exec(await wb.quickInputText())?.[1] ?? '';
+    assert.ok([SOURCE, SECOND].includes(shown), `the name shown is one of the two: ${shown}`);
+    await step('type the other name', () => wb.typeInInput(shown === SOURCE ? SECOND : SOURCE));
+    await waitUntil('the wrong name to be flagged', 10_000, async () => (await wb.quickInputMessage()).includes(`Type "${shown}" exactly to confirm`));
+    await step('press Enter', () => wb.page.keyboard.press('Enter'));
+    await step('press Escape', () => wb.dismissQuickInput());
+    const open = (await (await serverView()).listGameSources()).map((x) => x.id);
+    assert.ok(open.includes(sourceId) && open.includes(secondId), 'both sources are still open');
   });
 
   it('a game close whose connection drops says the outcome is unknown, is not re-sent, and the re-read settles it', async () => {
     const { workbench: wb, step } = fixture();
     await step('the server comes back slow to answer game closes', () => fixture().restartServer({ replyDelays: { close_game: 120_000 } }));
     await step('connected', () => wb.waitForStatusBar(CONNECTED, 60_000));
+    if (!(await wb.treeLabels(VIEW)).includes(DROPPED)) await step('expand the source', async () => (await wb.treeRow(VIEW, SOURCE)).click());
     const row = await wb.treeRow(VIEW, DROPPED);
     await step('right-click → Close Game', () => wb.contextMenu(row, 'Close Game'));
     await wb.waitForDialog();
