@@ -60,14 +60,19 @@ describe('SourceService.closeGame', () => {
     assert.equal(closesReceived(), 1);
   });
 
-  it('closes an upcoming game: it leaves the upcoming list', async () => {
-    await start(await pool.connected('demo', 'demo'));
+  it('closes an upcoming game: it leaves the upcoming list, and only it', async () => {
+    const client = await pool.connected('demo', 'demo');
+    await start(client);
+    const tomorrow = Date.now() + 24 * 3600_000;
+    await client.createAndOpenGame({ source_id: sourceId, game_name: 'Later still', type: 'chess', actions: ['mate'], targets: ['W', 'B'], open_at: tomorrow, live_start_at: tomorrow });
+    await service.loadGames(sourceId);
     const id = upcomingId(SEMI);
     assert.ok(id);
     await service.closeGame(sourceId, id);
-    assert.deepEqual(service.get(sourceId)?.games?.upcoming, []);
+    assert.deepEqual(service.get(sourceId)?.games?.upcoming.map((g) => g.game_name), ['Later still']);
+    assert.equal(service.get(sourceId)?.games?.active.length, 2, 'the active games stay');
     const other = await pool.connected('demo', 'demo');
-    assert.deepEqual(await other.listUpcomingGamesForSource(sourceId), []);
+    assert.deepEqual((await other.listUpcomingGamesForSource(sourceId)).map((g) => g.game_name), ['Later still']);
   });
 
   it('a refusal rejects with the server text, keeps the game and re-reads its status (betting stopped)', async () => {
@@ -134,4 +139,5 @@ describe('SourceService.closeGame', () => {
     await changed;
     assert.equal(upcomingId(SEMI), undefined);
   });
+
 });
