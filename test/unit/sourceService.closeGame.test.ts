@@ -47,12 +47,19 @@ describe('SourceService.closeGame', () => {
   });
 
   it('closes an active game: it leaves the model, the server lists it no more, and it was sent once', async () => {
-    await start(await pool.connected('demo', 'demo'));
+    const client = await pool.connected('demo', 'demo');
+    // Two more sources, after the seeded one: one whose games were read (none), one whose games never were.
+    const read = await client.openGameSource('read.example');
+    await client.openGameSource('unread.example');
+    await start(client);
+    await service.games(read);
     const id = activeId(BLITZ);
     assert.ok(id);
-    const changed = nextEvent(service.onDidChange, (e) => e.sourceId === sourceId, 'the source to change');
+    const changes: (string | undefined)[] = [];
+    const sub = service.onDidChange((e) => changes.push(e.sourceId));
     await service.closeGame(sourceId, id);
-    await changed;
+    sub.dispose();
+    assert.deepEqual(changes, [sourceId], 'only the source of the closed game changed');
     assert.equal(activeId(BLITZ), undefined);
     assert.ok(activeId(FINAL), 'the other games stay');
     const other = await pool.connected('demo', 'demo');
