@@ -138,14 +138,24 @@ const diagnoseApart = {
   },
 };
 
+// Closing a single game is not needed at activation: src/ui/closeGameFlow.ts
+// is bundled apart as dist/closeGameFlow.js and its import() becomes a require
+// of that file on the first Close Game. It imports only vscode and types.
+const closeGameFlowApart = {
+  name: 'close-game-flow-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/closeGameFlow\.js$/ }, () => ({ path: './closeGameFlow.js', external: true }));
+  },
+};
+
 const builds = [
   {
     ...common,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
     external: [...common.external, 'vscode'],
-    plugins: [wsApart, proxyAgentApart, signInFlowApart, diagnoseApart],
-    // import() of a file left outside the bundle (dist/ws.js, dist/proxyAgent.js, dist/diagnose.js) becomes a plain require, not Node's ESM loader.
+    plugins: [wsApart, proxyAgentApart, signInFlowApart, diagnoseApart, closeGameFlowApart],
+    // import() of a file left outside the bundle (dist/ws.js, dist/proxyAgent.js, dist/diagnose.js, dist/closeGameFlow.js) becomes a plain require, not Node's ESM loader.
     supported: { 'dynamic-import': false },
     // Mark when the bundle starts and ends executing, so activate() can log how long loading took.
     banner: { js: 'globalThis.__instamrktLoadStart = performance.now();' },
@@ -173,6 +183,7 @@ const builds = [
     supported: { 'dynamic-import': false },
   },
   { ...common, entryPoints: ['src/ui/signInFlow.ts'], outfile: 'dist/signInFlow.js', external: [...common.external, 'vscode'] },
+  { ...common, entryPoints: ['src/ui/closeGameFlow.ts'], outfile: 'dist/closeGameFlow.js', external: [...common.external, 'vscode'] },
   { ...common, entryPoints: ['src/emulator/main.ts'], outfile: 'dist/emulator.js' },
 ];
 

@@ -46,6 +46,7 @@ async function once(tree: Tree, frame: string): Promise<{ decode: number; total:
     listUpcomingGamesForSource: async () => [],
     openGameSource: async () => '',
     closeGameSource: async () => undefined,
+    closeGame: async () => undefined,
     joinGame: async () => undefined,
   });
   const rows = service.list().length;

@@ -13,7 +13,7 @@ import type { Endpoints } from '../sources/session';
 /** VS Code's settings that change how a connection is routed (read by network). */
 const HTTP_SETTINGS = ['proxy', 'noProxy', 'proxyStrictSSL', 'proxyAuthorization', 'proxySupport'].map((key) => `http.${key}`);
 
-export type CloseConfirmation = 'modal' | 'typeName';
+export type CloseConfirmation = 'auto' | 'modal' | 'typeName';
 
 export const DEFAULT_SERVER_URL = 'wss://instamrkt.com:9999';
 export const DEFAULT_REST_URL = 'https://instamrkt.com';
@@ -61,7 +61,8 @@ export class Config {
   }
 
   get closeConfirmation(): CloseConfirmation {
-    return this.#section.get<string>(Settings.closeConfirmation) === 'typeName' ? 'typeName' : 'modal';
+    const mode = this.#section.get<string>(Settings.closeConfirmation);
+    return mode === 'modal' || mode === 'typeName' ? mode : 'auto';
   }
 
   get startLocalEmulator(): boolean {

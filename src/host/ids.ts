@@ -7,6 +7,10 @@ export const Commands = {
   closeSource: 'instamrkt.closeSource',
   refresh: 'instamrkt.refresh',
   copySourceId: 'instamrkt.copySourceId',
+  closeGame: 'instamrkt.closeGame',
+  copyGameId: 'instamrkt.copyGameId',
+  /** Delete in the tree: closes the selected source(s), or the selected game. */
+  closeSelected: 'instamrkt.closeSelected',
   signIn: 'instamrkt.signIn',
   signInWithSessionKey: 'instamrkt.signInWithSessionKey',
   signOut: 'instamrkt.signOut',

@@ -88,6 +88,13 @@ export class InstamrktClient extends Connection implements Disposable {
     return this.request('close_game_source', { source_id }, ['game_source_closed'], { source_id }).then(() => undefined);
   }
 
+  /** Closes one game (destructive: resolves its pools; a pool awaiting manual resolution makes the server refuse, having stopped betting). */
+  closeGame(gameId: string): Promise<void> {
+    this.checkUsable();
+    const game_id = nonEmptyId(gameId, 'The game id');
+    return this.request('close_game', { game_id }, ['game_closed'], { game_id }).then(() => undefined);
+  }
+
   listGameSources(): Promise<SourceInfo[]> {
     this.checkUsable();
     return this.request('list_game_sources_i_am_admin_of', {}, ['game_sources_i_am_admin_of_list']).then((m) => m.body.sources);

@@ -3,63 +3,15 @@
 // the server through `SourcesApi` and publishes one change event. An
 // operation reports the server's outcome: a failure to save the list locally
 // is told on its own (onDidFailToSave), never as the operation's.
-import { type ActiveGame, Emitter, errorMessage, Event, NotConnectedError, type ServerMessage, type SourceInfo, type UpcomingGame } from '../protocol';
+import { Emitter, errorMessage, Event, NotConnectedError, ServerError, type ServerMessage, type SourceInfo } from '../protocol';
 import { logged, type ActivityLogger } from './activity';
 import { ListSaver, type SourcesCache } from './listSaver';
+import { byName, type CloseResult, type GamesOfSource, type ListState, type SourceEntry, type SourcesApi, type SourcesChange, sortKey } from './sourceModel';
 
 export type { CachedSources, SourcesCache } from './listSaver';
 
-/** What the service needs from a connected client (InstamrktClient provides it). */
-export interface SourcesApi {
-  listGameSources(): Promise<SourceInfo[]>;
-  listGamesForSource(sourceId: string): Promise<ActiveGame[]>;
-  listUpcomingGamesForSource(sourceId: string): Promise<UpcomingGame[]>;
-  openGameSource(name: string, description?: string): Promise<string>;
-  closeGameSource(sourceId: string): Promise<void>;
-  joinGame(gameId: string): Promise<unknown>;
-}
-
-export interface GamesOfSource {
-  active: ActiveGame[];
-  upcoming: UpcomingGame[];
-}
-
-export interface SourceEntry {
-  info: SourceInfo;
-  sortKey: string;
-  /** Undefined until first asked for (the tree loads games when a source is expanded). */
-  games?: GamesOfSource;
-  gamesError?: string;
-}
-
-export type ListState =
-  | { kind: 'empty' } // nothing known (signed out, or never loaded and no cache)
-  | { kind: 'stale'; since: number | undefined } // the cached or last-known list, while offline
-  | { kind: 'live' }; // as the server last said
-
-export interface SourcesChange {
-  /** Undefined: the whole list changed. Otherwise the one source whose games changed. */
-  sourceId?: string;
-}
-
-export interface CloseResult {
-  closed: string[];
-  failed: { id: string; name: string; error: unknown }[];
-}
-
-/**
- * Case- and accent-insensitive sort key, computed once per source. Comparing
- * these with < is several times faster than a collator on 10,000 names, and
- * localeCompare with options (a new collator per call) is 25× slower.
- */
-export function sortKey(name: string): string {
-  return name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-}
-
-function byName(a: SourceEntry, b: SourceEntry): number {
-  if (a.sortKey !== b.sortKey) return a.sortKey < b.sortKey ? -1 : 1;
-  return a.info.id < b.info.id ? -1 : a.info.id > b.info.id ? 1 : 0;
-}
+export { sortKey } from './sourceModel';
+export type { CloseResult, GamesOfSource, ListState, SourceEntry, SourcesApi, SourcesChange } from './sourceModel';
 
 export class SourceService {
   #entries = new Map<string, SourceEntry>();
@@ -230,29 +182,45 @@ export class SourceService {
     return result;
   }
 
+  /**
+   * Closes one game (op 375), never retrying. A refusal re-reads the source's games (the server may have
+   * stopped betting all the same); an unknown outcome (connection lost) is settled by the re-read on reconnect.
+   */
+  async closeGame(sourceId: string, gameId: string): Promise<void> {
+    try {
+      await this.#requireApi().closeGame(gameId);
+    } catch (err) {
+      if (err instanceof ServerError) this.loadGames(sourceId).catch((e) => this.#report(`games of ${sourceId}`, e));
+      throw err;
+    }
+    this.#dropGame(gameId);
+  }
+
   /** Applies a broadcast from the server. */
   handleEvent(message: ServerMessage): void {
-    if (message.name === 'game_closed') {
-      const gameId = message.body.game_id;
-      for (const entry of this.#entries.values()) {
-        const games = entry.games;
-        if (!games) continue;
-        const before = games.active.length;
-        games.active = games.active.filter((g) => g.game_id !== gameId);
-        if (games.active.length !== before) this.#changed.fire({ sourceId: entry.info.id });
-      }
-    } else if (message.name === 'game_source_closed') {
-      if (this.#entries.delete(message.body.source_id)) {
-        this.#sorted = undefined;
-        this.#changed.fire({});
-        void this.#persist();
-      }
+    if (message.name === 'game_closed') this.#dropGame(message.body.game_id);
+    else if (message.name === 'game_source_closed' && this.#entries.delete(message.body.source_id)) {
+      this.#sorted = undefined;
+      this.#changed.fire({});
+      void this.#persist();
     }
   }
 
   dispose(): void {
     this.#changed.dispose();
     this.#saver.dispose();
+  }
+
+  /** A closed game leaves whichever list holds it. */
+  #dropGame(gameId: string): void {
+    for (const entry of this.#entries.values()) {
+      const games = entry.games;
+      if (!games) continue;
+      const before = games.active.length + games.upcoming.length;
+      games.active = games.active.filter((g) => g.game_id !== gameId);
+      games.upcoming = games.upcoming.filter((g) => g.id !== gameId);
+      if (games.active.length + games.upcoming.length !== before) this.#changed.fire({ sourceId: entry.info.id });
+    }
   }
 
   #replace(sources: readonly SourceInfo[]): void {

@@ -1,6 +1,6 @@
 // Every command the extension contributes, registered through one wrapper that
-// logs and shows errors with their next step. Close goes through
-// confirmClose() on every path.
+// logs and shows errors with their next step. Closing a source goes through
+// confirmClose() on every path, a game through confirmCloseGame().
 import vscode = require('vscode');
 import { Commands } from '../host/ids';
 import type { Config } from '../host/config';
@@ -12,9 +12,11 @@ import type { SourceService } from '../sources/sourceService';
 import type { EmulatorMode } from './emulatorMode';
 import { NextSteps, type FailureReporter } from './notices';
 import { askNewSource, confirmClose, type CloseTarget } from './prompts';
+import { closeGame, copyGameId } from './gameCommands';
 import { pickStatusAction } from './statusBar';
 import type { SourcesView } from './sourcesView';
-import { activeGameLabel, upcomingGameLabel, type TreeNode } from './sourcesTree';
+import { activeGameLabel, upcomingGameLabel } from './labels';
+import type { TreeNode } from './sourcesTree';
 import type { TestConnectionDeps } from './testConnection';
 import { loadTestConnection } from './testConnectionLoader';
 
@@ -54,6 +56,14 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       if (!id) return;
       await vscode.env.clipboard.writeText(id);
       vscode.window.setStatusBarMessage(vscode.l10n.t('Copied source ID {0}', id), 3000);
+    }),
+    register(Commands.closeGame, (node) => closeGame(ctx, node)),
+    register(Commands.copyGameId, (node) => copyGameId(ctx, node)),
+    register(Commands.closeSelected, () => {
+      // Delete in the tree: the selected sources if any, else the selected game; the same confirmations.
+      const selected = ctx.view.selection();
+      const sources = selected.filter((n) => n.kind === 'source');
+      return sources.length ? closeSources(ctx, sources[0], sources) : closeGame(ctx, selected.find((n) => n.kind === 'game' || n.kind === 'upcoming'));
     }),
     // The sign-in prompts load on first use (dist/signInFlow.js): nothing needs them at activation.
     register(Commands.signIn, async () => (await import('./signInFlow.js')).signInWithPassword(ctx.session)),

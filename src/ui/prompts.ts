@@ -1,8 +1,10 @@
 // Everything the extension asks the user: source name and description inputs,
-// and the one confirmation every close path goes through.
+// the one confirmation every source close goes through, and the modal and
+// typed-name steps that closing a game (closeGameFlow.ts) shares.
 import vscode = require('vscode');
 import { characterCount, MAX_DESCRIPTION_LENGTH, MAX_SOURCE_NAME_LENGTH } from '../protocol';
 import type { CloseConfirmation } from '../host/config';
+import { namesToType } from './closeStakes';
 
 export function validateSourceName(value: string): string | undefined {
   const name = value.trim();
@@ -93,28 +95,47 @@ export function closeWarning(targets: readonly CloseTarget[]): { message: string
 export const CLOSE_BUTTON = (): string => vscode.l10n.t('Close Source');
 
 /**
- * The one confirmation before any close. Modal; only the explicit button
- * confirms (Escape and Cancel do not). With `typeName`, a source that still
- * hosts games (or whose games could not be read) must then be typed by name.
+ * The modal warning with one destructive button; true only if that button
+ * was pressed (Escape and Cancel say no). VS Code (checked in 1.139) makes
+ * the first item that is not `isCloseAffordance` the primary, focused button
+ * and shows a close-affordance item (or its own Cancel) as the Escape button,
+ * never first: a default other than the action would need a third button
+ * ("Keep" beside "Cancel"). So the action stays the one other button, and
+ * where the stakes are live or upcoming games, `auto` and `typeName` also
+ * ask for a typed name: Enter alone never closes them.
+ */
+export async function warn(message: string, detail: string, button: string): Promise<boolean> {
+  return (await vscode.window.showWarningMessage(message, { modal: true, detail }, button)) === button;
+}
+
+/** An input that confirms only when `name` is typed exactly; Enter on anything else is refused. */
+export async function typeToConfirm(name: string, title: string, prompt: string): Promise<boolean> {
+  const typed = await vscode.window.showInputBox({
+    title,
+    prompt,
+    placeHolder: name,
+    ignoreFocusOut: true,
+    validateInput: (v) => (v === name ? undefined : vscode.l10n.t('Type "{0}" exactly to confirm.', name)),
+  });
+  return typed === name;
+}
+
+/**
+ * The one confirmation before any close of sources: the modal, then a typed
+ * name where the mode asks for one. `typeName`: each source that still hosts
+ * games (or whose games could not be read), in turn. `auto`: the same for one
+ * source; for several, one name shown in the prompt. `modal`: no typing.
  */
 export async function confirmClose(targets: readonly CloseTarget[], mode: CloseConfirmation): Promise<boolean> {
   if (targets.length === 0) return false;
   const { message, detail } = closeWarning(targets);
-  const button = targets.length === 1 ? CLOSE_BUTTON() : vscode.l10n.t('Close {0} Sources', targets.length);
-  const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, button);
-  if (answer !== button) return false;
-  if (mode !== 'typeName') return true;
-  for (const t of targets) {
-    const hostsGames = t.countError !== undefined || (t.active?.length ?? 0) + (t.upcoming?.length ?? 0) > 0;
-    if (!hostsGames) continue;
-    const typed = await vscode.window.showInputBox({
-      title: vscode.l10n.t('Confirm closing "{0}"', t.name),
-      prompt: vscode.l10n.t('Type the source name to close it and all its games.'),
-      placeHolder: t.name,
-      ignoreFocusOut: true,
-      validateInput: (v) => (v === t.name ? undefined : vscode.l10n.t('Type "{0}" exactly to confirm.', t.name)),
-    });
-    if (typed !== t.name) return false;
+  if (!(await warn(message, detail, targets.length === 1 ? CLOSE_BUTTON() : vscode.l10n.t('Close {0} Sources', targets.length)))) return false;
+  const names = namesToType(targets, mode);
+  if (mode === 'auto' && targets.length > 1 && names.length === 1) {
+    return typeToConfirm(names[0], vscode.l10n.t('Confirm closing {0} game sources', targets.length), vscode.l10n.t('Type "{0}" to close these {1} sources and all their games.', names[0], targets.length));
+  }
+  for (const name of names) {
+    if (!(await typeToConfirm(name, vscode.l10n.t('Confirm closing "{0}"', name), vscode.l10n.t('Type the source name to close it and all its games.')))) return false;
   }
   return true;
 }

@@ -5,6 +5,9 @@ import vscode = require('vscode');
 import { ItemContext } from '../host/ids';
 import { type ActiveGame, errorMessage, type UpcomingGame } from '../protocol';
 import type { SourceEntry, SourceService } from '../sources/sourceService';
+import { activeGameLabel, activeGameRowLabel, sourceRowLabel, statusWords, upcomingGameLabel, upcomingGameRowLabel } from './labels';
+
+export { activeGameLabel, upcomingGameLabel } from './labels';
 
 export type TreeNode =
   | { kind: 'source'; id: string }
@@ -21,29 +24,7 @@ const STATUS_ICONS: Record<string, string> = {
 };
 
 export function statusLabel(status: string): string {
-  switch (status) {
-    case 'betting_not_yet_active':
-      return vscode.l10n.t('betting not yet active');
-    case 'pre_game_betting_active':
-      return vscode.l10n.t('pre-game betting');
-    case 'game_in_progress_betting_active':
-      return vscode.l10n.t('in progress, betting');
-    case 'game_in_progress_betting_closed':
-      return vscode.l10n.t('in progress, betting closed');
-    case 'game_closed':
-      return vscode.l10n.t('closed');
-    default:
-      return status;
-  }
-}
-
-/** What a game is called on screen: its name, or its id when it has none. */
-export function activeGameLabel(game: ActiveGame): string {
-  return game.name || game.game_id;
-}
-
-export function upcomingGameLabel(game: UpcomingGame): string {
-  return game.game_name || game.id;
+  return statusWords(vscode.l10n, status);
 }
 
 export function shortId(id: string): string {
@@ -127,7 +108,7 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
         item.description = statusLabel(g.status);
         item.iconPath = new vscode.ThemeIcon(STATUS_ICONS[g.status] ?? 'circle-outline');
         item.contextValue = ItemContext.game;
-        item.accessibilityInformation = { label: vscode.l10n.t('Game {0}, {1}', activeGameLabel(g), statusLabel(g.status)) };
+        item.accessibilityInformation = { label: activeGameRowLabel(vscode.l10n, g) };
         return item;
       }
       case 'upcoming': {
@@ -137,6 +118,7 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
         item.description = g.live_start_at === undefined ? vscode.l10n.t('upcoming') : vscode.l10n.t('upcoming · {0}', when(g.live_start_at));
         item.iconPath = new vscode.ThemeIcon('calendar');
         item.contextValue = ItemContext.upcomingGame;
+        item.accessibilityInformation = { label: upcomingGameRowLabel(vscode.l10n, g, when) };
         return item;
       }
       case 'note': {
@@ -144,6 +126,7 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
         item.id = `note:${element.sourceId}`;
         item.iconPath = new vscode.ThemeIcon(element.error ? 'warning' : 'info');
         item.contextValue = ItemContext.message;
+        item.accessibilityInformation = { label: element.text };
         return item;
       }
     }
@@ -155,7 +138,12 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     item.id = `source:${id}`;
     item.description = entry?.info.description || shortId(id);
     item.iconPath = new vscode.ThemeIcon('radio-tower');
-    item.contextValue = this.#service.state.kind === 'live' ? ItemContext.source : ItemContext.sourceStale;
+    const live = this.#service.state.kind === 'live';
+    item.contextValue = live ? ItemContext.source : ItemContext.sourceStale;
+    const g = entry?.games;
+    item.accessibilityInformation = {
+      label: sourceRowLabel(vscode.l10n, { name, description: entry?.info.description ?? '', live, games: g && { active: g.active.length, upcoming: g.upcoming.length } }),
+    };
     return item;
   }
 

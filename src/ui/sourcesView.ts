@@ -46,6 +46,11 @@ export class SourcesView implements vscode.Disposable {
     if (this.#view.message !== message) this.#view.message = message;
   }
 
+  /** The selected rows (what a command run from the keyboard acts on). */
+  selection(): readonly import('./sourcesTree').TreeNode[] {
+    return this.#view.selection;
+  }
+
   /** Reveals and selects a source (after opening it). */
   async reveal(sourceId: string): Promise<void> {
     if (!this.#service.get(sourceId)) return;

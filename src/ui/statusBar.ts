@@ -5,43 +5,33 @@ import { Commands } from '../host/ids';
 import type { SessionSnapshot } from '../sources/status';
 import type { WhereItRuns } from '../sources/whereItRuns';
 import { hostSide } from './hostSide';
+import { connectionLabel } from './labels';
 
 function clock(epochMs: number): string {
   return new Date(epochMs).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
-/** Text, icon, colours and accessible label for one snapshot. Pure: tested without a window. */
+/** Text, icon, colours and accessible label for one snapshot (the label: labels.ts). */
 export function describeStatus(s: SessionSnapshot): { text: string; label: string; error: boolean; warning: boolean } {
   const st = s.status;
+  const label = connectionLabel(vscode.l10n, s, clock);
+  const is = (text: string, error = false, warning = false) => ({ text, label, error, warning });
   switch (st.kind) {
     case 'starting':
       // The stored sign-in is still being read: the same neutral item as before the first status.
-      return { text: '$(sync~spin) Instamrkt', label: vscode.l10n.t('Instamrkt: starting'), error: false, warning: false };
+      return is('$(sync~spin) Instamrkt');
     case 'signedOut':
-      return { text: `$(account) ${vscode.l10n.t('Instamrkt: signed out')}`, label: vscode.l10n.t('Instamrkt: signed out. Click to sign in.'), error: false, warning: false };
+      return is(`$(account) ${vscode.l10n.t('Instamrkt: signed out')}`);
     case 'connecting':
-      return { text: `$(sync~spin) ${vscode.l10n.t('Instamrkt: connecting')}`, label: vscode.l10n.t('Instamrkt: connecting to {0}', s.serverUrl), error: false, warning: false };
-    case 'connected': {
-      const ms = st.latencyMs === undefined ? '' : ` ${Math.round(st.latencyMs)} ms`;
-      return {
-        text: `$(pass-filled) Instamrkt${ms}`,
-        label: st.latencyMs === undefined ? vscode.l10n.t('Instamrkt: connected') : vscode.l10n.t('Instamrkt: connected, latency {0} milliseconds', Math.round(st.latencyMs)),
-        error: false,
-        warning: false,
-      };
-    }
+      return is(`$(sync~spin) ${vscode.l10n.t('Instamrkt: connecting')}`);
+    case 'connected':
+      return is(`$(pass-filled) Instamrkt${st.latencyMs === undefined ? '' : ` ${Math.round(st.latencyMs)} ms`}`);
     case 'disconnected':
-      if (st.nextRetryAt !== undefined) {
-        return {
-          text: `$(debug-disconnect) ${vscode.l10n.t('Instamrkt: retrying at {0}', clock(st.nextRetryAt))}`,
-          label: vscode.l10n.t('Instamrkt: disconnected, next retry at {0}', clock(st.nextRetryAt)),
-          error: false,
-          warning: true,
-        };
-      }
-      return { text: `$(debug-disconnect) ${vscode.l10n.t('Instamrkt: disconnected')}`, label: vscode.l10n.t('Instamrkt: disconnected. Click to connect.'), error: false, warning: true };
+      return st.nextRetryAt !== undefined
+        ? is(`$(debug-disconnect) ${vscode.l10n.t('Instamrkt: retrying at {0}', clock(st.nextRetryAt))}`, false, true)
+        : is(`$(debug-disconnect) ${vscode.l10n.t('Instamrkt: disconnected')}`, false, true);
     case 'authFailed':
-      return { text: `$(error) ${vscode.l10n.t('Instamrkt: sign-in failed')}`, label: vscode.l10n.t('Instamrkt: authentication failed. Click to sign in again.'), error: true, warning: false };
+      return is(`$(error) ${vscode.l10n.t('Instamrkt: sign-in failed')}`, true);
   }
 }
 

@@ -132,7 +132,7 @@ describe('Game sources in the browser', function () {
     assert.equal((await api.listGamesForSource(source.id)).length, 2, 'its games are still active on the server');
   });
 
-  it('right-click close and confirm: the server closed the source and all its games', async () => {
+  it('right-click close and confirm (and, by default, type its name): the server closed the source and all its games', async () => {
     const { workbench: wb, step } = fixture();
     const api = await serverView();
     const source = (await api.listGameSources()).find((s) => s.name === SOURCE);
@@ -141,6 +141,8 @@ describe('Game sources in the browser', function () {
     await step('right-click → Close Game Source', () => wb.contextMenu(row, 'Close Game Source'));
     await wb.waitForDialog();
     await step('press Close Source', () => wb.clickDialogButton('Close Source'));
+    // closeConfirmation defaults to auto: a source that hosts games is also typed by name.
+    await step('type its name', () => wb.answerInput(SOURCE, { prompt: /Type the source name/ }));
     await step('closed notification', () => wb.waitForNotification(new RegExp(`Closed "${SOURCE.replace(/\./g, '\\.')}"`)));
     await waitUntil('the row to leave the tree', 10_000, async () => !(await wb.treeLabels(VIEW)).includes(SOURCE));
     assert.ok(!(await api.listGameSources()).some((s) => s.id === source.id), 'the source is closed on the server');
