@@ -39,6 +39,8 @@ export class EmulatorMode implements vscode.Disposable {
       void vscode.commands.executeCommand('setContext', ContextKeys.emulatorRunning, false);
       if (!expected) {
         deps.log.error(`The local emulator stopped unexpectedly (code ${code ?? 'none'}${signal ? `, signal ${signal}` : ''}).`);
+        // Nothing will listen on its port again: stop retrying it, and say so once, with Start Local Emulator.
+        if (deps.session.snapshot.usingEmulator) deps.session.disconnect();
         deps.notifier.show(emulatorExitedNotice());
       }
     });

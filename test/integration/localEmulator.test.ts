@@ -11,7 +11,7 @@ import type { InstamrktApi } from '../../src/extension';
 import type { Notice } from '../../src/host/notifier';
 import { api, settings } from './extensionApi';
 import { logLine, logMark } from './extensionLog';
-import { until } from './until';
+import { holds, until } from './until';
 
 const INSECURE_SERVER_URL = 'ws://example.com:9999';
 
@@ -140,6 +140,35 @@ describe('Stop Local Emulator', function () {
     } finally {
       await settings().update('startLocalEmulator', undefined, vscode.ConfigurationTarget.Global);
       await settings().update('serverUrl', originalServerUrl, vscode.ConfigurationTarget.Global);
+      await cleanUp(pid);
+    }
+  });
+
+  it('when the emulator dies, says so once with Start Local Emulator and stops retrying its dead port', async () => {
+    let pid: number | undefined;
+    try {
+      await vscode.commands.executeCommand('instamrkt.startEmulator');
+      const running = await runningEmulator(a);
+      pid = running.pid;
+      const shown = a.notices().length;
+      process.kill(running.pid, 'SIGKILL');
+      const died = (n: Notice) => /local Instamrkt emulator stopped unexpectedly/.test(n.message);
+      const notice = await until('the notice that the emulator stopped', () => a.notices().slice(shown).find(died), 15_000);
+      assert.deepEqual(
+        notice.steps.map((s) => s.command),
+        ['instamrkt.startEmulator', 'instamrkt.showLog'],
+        'its next steps are Start Local Emulator and Show Log',
+      );
+      await until('the status to settle on disconnected', () => a.session.snapshot.status.kind === 'disconnected');
+      // Long enough for several backoff retries (the first comes within about a second).
+      await holds(
+        'disconnected, with no retry scheduled',
+        () => a.session.snapshot.status.kind === 'disconnected' && a.session.snapshot.status.nextRetryAt === undefined,
+        Date.now() + 5_000,
+        () => JSON.stringify(a.session.snapshot.status),
+      );
+      assert.equal(a.notices().slice(shown).filter(died).length, 1, 'said once');
+    } finally {
       await cleanUp(pid);
     }
   });
