@@ -5,7 +5,7 @@
 // sent is read from the emulator's record of requests (support/requestLog.ts).
 import * as assert from 'node:assert/strict';
 import { startEmulator } from '../../src/emulator/server';
-import { NotConnectedError } from '../../src/protocol/errors';
+import { NotConnectedError, ServerError } from '../../src/protocol/errors';
 import type { ServerMessage } from '../../src/protocol/messages';
 import { SourceService, type CachedSources, type SourcesCache, type SourcesChange } from '../../src/sources/sourceService';
 import { ClientPool, type Emulator } from './support/emulatorClients';
@@ -169,5 +169,92 @@ describe('SourceService: refresh, subscriptions and the not-connected guard (iss
     await service.attach(client);
     await service.clear();
     await assert.rejects(service.refresh(), notConnected);
+  });
+
+  it('announces every change of the list: read, opened, closed, detached, cleared', async () => {
+    const client = await pool.connected('demo', 'demo');
+    const changes: SourcesChange[] = [];
+    service.onDidChange((e) => changes.push(e));
+    await service.attach(client);
+    assert.deepEqual(changes, [{}], 'the list read');
+    const id = await service.open('announced.example');
+    assert.deepEqual(changes, [{}, {}], 'the opened source, when open() resolves (before the refresh it starts is answered)');
+    await service.refresh();
+    changes.length = 0;
+    await service.close([id]);
+    assert.deepEqual(changes, [{}], 'the closed source');
+    changes.length = 0;
+    service.detach();
+    assert.deepEqual(changes, [{}], 'stale');
+    changes.length = 0;
+    await service.clear();
+    assert.deepEqual(changes, [{}], 'cleared');
+  });
+
+  it('detaching a list never read leaves it empty and announces nothing', () => {
+    let changes = 0;
+    service.onDidChange(() => changes++);
+    service.detach();
+    assert.deepEqual(service.state, { kind: 'empty' });
+    assert.equal(changes, 0);
+  });
+
+  it('shows the cached list as stale, with ids and names only, and announces it', () => {
+    cache.value = { savedAt: 1_700_000_000_000, sources: [{ id: 'c1', name: 'cached.example' }] };
+    let changes = 0;
+    service.onDidChange(() => changes++);
+    service.showCached();
+    assert.equal(changes, 1);
+    assert.deepEqual(service.state, { kind: 'stale', since: 1_700_000_000_000 });
+    assert.deepEqual(service.get('c1')?.info, { id: 'c1', name: 'cached.example', description: '' });
+  });
+
+  it('lists an opened source at once: its name trimmed, its description, and no games (without asking the server)', async () => {
+    const client = await pool.connected('demo', 'demo');
+    await service.attach(client);
+    const reads = requests.count('list_games_for_source');
+    const id = await service.open('  padded.example  ');
+    // Synchronously after open() resolves: the refresh it started has not been answered yet.
+    assert.deepEqual(service.get(id)?.info, { id, name: 'padded.example', description: '' });
+    assert.deepEqual(service.get(id)?.games, { active: [], upcoming: [] });
+    assert.ok(service.list().some((e) => e.info.id === id), 'in the sorted list');
+    const described = await service.open('described.example', 'Its description');
+    assert.equal(service.get(described)?.info.description, 'Its description');
+    assert.deepEqual(await service.games(id), { active: [], upcoming: [] });
+    assert.equal(requests.count('list_games_for_source'), reads, 'a new source has no games to read');
+  });
+
+  it('does not read the games of a source that left the list (closed elsewhere) on refresh', async () => {
+    const client = await pool.connected('demo', 'demo');
+    const other = await pool.connected('demo', 'demo');
+    await service.attach(client);
+    const id = service.list()[0].info.id;
+    await service.games(id);
+    await other.closeGameSource(id);
+    const reads = requests.count('list_games_for_source');
+    await service.refresh();
+    assert.equal(service.get(id), undefined);
+    assert.equal(requests.count('list_games_for_source'), reads, 'no games read for a source no longer listed');
+  });
+
+  it('reads the games of a source not listed yet, and rejects with the server refusal for one that is not the user\'s', async () => {
+    const client = await pool.connected('demo', 'demo');
+    const other = await pool.connected('demo', 'demo');
+    await service.attach(client);
+    const later = await other.openGameSource('opened-after-the-read.example');
+    assert.deepEqual(await service.loadGames(later), { active: [], upcoming: [] });
+    assert.equal(service.get(later), undefined, 'not added to the list: the next read does that');
+    await assert.rejects(service.loadGames('no-such-source'), (err: unknown) => err instanceof ServerError && /administered by you/.test(err.message));
+  });
+
+  it('announces nothing after dispose', async () => {
+    const client = await pool.connected('demo', 'demo');
+    await service.attach(client);
+    let changes = 0;
+    service.onDidChange(() => changes++);
+    service.dispose();
+    service.detach();
+    await service.clear();
+    assert.equal(changes, 0);
   });
 });

@@ -20,7 +20,7 @@ class MemoryCache implements SourcesCache {
   }
 }
 
-const SOURCES = [
+let SOURCES = [
   { id: 's-alpha', name: 'alpha.example', description: 'A' },
   { id: 's-beta', name: 'beta.example', description: 'B' },
 ];
@@ -37,6 +37,10 @@ describe('SourceService: what a real server may send (scripted server)', () => {
   let refuseJoin: Set<string>;
 
   beforeEach(async () => {
+    SOURCES = [
+      { id: 's-alpha', name: 'alpha.example', description: 'A' },
+      { id: 's-beta', name: 'beta.example', description: 'B' },
+    ];
     games = {};
     refuseJoin = new Set();
     server = await startScriptedServer();
@@ -89,12 +93,14 @@ describe('SourceService: what a real server may send (scripted server)', () => {
     service.onDidChange((e) => changes.push(e));
     const socket = server.connections.get(1);
     assert.ok(socket);
-    // Frames arrive in order: the unknown one is handled before the one awaited.
+    // Frames arrive in order: those changing nothing are handled before the one awaited.
+    send(socket, R.game_source_opened, { source_id: 's-beta' });
     send(socket, R.game_source_closed, { source_id: 's-unknown' });
     const removed = nextEvent(service.onDidChange, () => true, 'the 336 to be applied');
     send(socket, R.game_source_closed, { source_id: 's-alpha' });
     assert.deepEqual(await removed, {});
-    assert.equal(changes.length, 1, 'the unknown source announced nothing');
+    assert.equal(changes.length, 1, 'the unknown source, and a 335 naming a listed one, announced nothing');
+    assert.ok(service.get('s-beta'), 'a 335 removes nothing');
     assert.equal(service.get('s-alpha'), undefined);
     assert.deepEqual(
       service.list().map((e) => e.info.id),
@@ -197,5 +203,42 @@ describe('SourceService: what a real server may send (scripted server)', () => {
       ['g-2'],
     );
     assert.equal(service.get('s-alpha')?.games, undefined, 'a source whose games were never read (listed before it) is left alone');
+  });
+
+  it('sorts by name ignoring case and accents (a lower-case key), then by id', async () => {
+    SOURCES = [
+      { id: 'z-twin', name: 'twin.example', description: '' },
+      { id: 'b', name: 'b.example', description: '' },
+      { id: 'a-twin', name: 'Twin.example', description: '' },
+      { id: 'under', name: '_x.example', description: '' },
+      { id: 'emilf', name: 'emilf.example', description: '' },
+      { id: 'emile', name: 'Émile.example', description: '' },
+    ];
+    await service.attach(client);
+    assert.deepEqual(
+      service.list().map((e) => e.info.id),
+      // '_' sorts after upper-case letters and before lower-case ones: the key is lower-case.
+      ['under', 'b', 'emile', 'emilf', 'a-twin', 'z-twin'],
+    );
+  });
+
+  it('reports a refresh after an open that fails, and the open still resolves with the new id', async () => {
+    server.handler = ((previous) => (r, s) => {
+      if (r.op === OP.open_game_source) {
+        send(s, R.game_source_opened, { source_id: 's-new' });
+        return true;
+      }
+      if (r.op === OP.list_game_sources_i_am_admin_of && server.received.some((x) => x.op === OP.open_game_source)) {
+        send(s, R.error, { text: 'The list is unavailable.' });
+        return true;
+      }
+      return previous(r, s);
+    })(server.handler);
+    await service.attach(client);
+    assert.equal(await service.open('new.example'), 's-new');
+    await waitFor(() => reported.length > 0, 'the failed refresh to be reported');
+    assert.equal(reported[0].context, 'refresh after open');
+    assert.match(String((reported[0].error as Error).message), /The list is unavailable/);
+    assert.equal(service.get('s-new')?.info.name, 'new.example');
   });
 });
