@@ -213,9 +213,10 @@ describe('SourceService: refresh, subscriptions and the not-connected guard (iss
     const client = await pool.connected('demo', 'demo');
     await service.attach(client);
     const reads = requests.count('list_games_for_source');
-    const id = await service.open('  padded.example  ');
+    const id = await service.open('  zz-padded.example  ');
     // Synchronously after open() resolves: the refresh it started has not been answered yet.
-    assert.deepEqual(service.get(id)?.info, { id, name: 'padded.example', description: '' });
+    assert.deepEqual(service.get(id)?.info, { id, name: 'zz-padded.example', description: '' });
+    assert.equal(service.list().at(-1)?.info.id, id, 'sorted by its trimmed name (last), not by the spaces');
     assert.deepEqual(service.get(id)?.games, { active: [], upcoming: [] });
     assert.ok(service.list().some((e) => e.info.id === id), 'in the sorted list');
     const described = await service.open('described.example', 'Its description');

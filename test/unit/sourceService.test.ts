@@ -283,6 +283,13 @@ describe('SourceService', () => {
       assert.deepEqual(result, { closed: [id], failed: [] });
     });
 
+    it('a close that closed nothing does not try to save the list', async () => {
+      const refusalsBefore = refusing.refusals;
+      const result = await local.close(['no-such-source']);
+      assert.equal(result.failed.length, 1);
+      assert.equal(refusing.refusals, refusalsBefore, 'no save was attempted');
+    });
+
     it('clear (sign-out) forgets the list even when the cache cannot be cleared', async () => {
       await local.clear();
       assert.equal(local.list().length, 0);
