@@ -217,10 +217,14 @@ describe('Session', () => {
   it('reports a dropped connection as disconnected with a retry time, then connected again', async () => {
     const s = makeSession();
     await s.signIn('demo', 'demo');
-    const lost = nextEvent(s.onDidChange, (snap) => snap.status.kind === 'disconnected' || snap.status.kind === 'connecting', 'losing the connection');
+    const lost = nextEvent(s.onDidChange, (snap) => snap.status.kind !== 'connected', 'losing the connection');
     const back = nextEvent(s.onDidConnect, () => true, 'reconnection', 15_000);
+    const droppedAt = Date.now();
     emulator.dropConnections();
-    await lost;
+    const status = (await lost).status;
+    assert.equal(status.kind, 'disconnected', 'the first status after the drop');
+    assert.ok(status.kind === 'disconnected' && typeof status.nextRetryAt === 'number', `with a retry time: ${JSON.stringify(status)}`);
+    assert.ok(status.nextRetryAt >= droppedAt && status.nextRetryAt <= Date.now() + 60_000, `the retry time is ahead, within the backoff: ${JSON.stringify(status)}`);
     await back;
     assert.equal(s.snapshot.status.kind, 'connected');
   });

@@ -6,6 +6,7 @@ import { ServerError } from '../../src/protocol/errors';
 import type { InstamrktClient } from '../../src/protocol/client';
 import { CachedSources, SourceService, SourcesCache } from '../../src/sources/sourceService';
 import { ClientPool, Emulator } from './support/emulatorClients';
+import { RequestLog } from './support/requestLog';
 import { nextEvent, waitFor } from './support/wait';
 
 class MemoryCache implements SourcesCache {
@@ -39,9 +40,11 @@ describe('SourceService', () => {
   let client: InstamrktClient;
   let cache: MemoryCache;
   let service: SourceService;
+  let requests: RequestLog;
 
   beforeEach(async () => {
-    emulator = await startEmulator({ port: 0, seed: 'demo' });
+    requests = new RequestLog();
+    emulator = await startEmulator({ port: 0, seed: 'demo', log: requests.log });
     pool = new ClientPool(() => emulator);
     client = await pool.connected('demo', 'demo');
     cache = new MemoryCache();
@@ -171,19 +174,29 @@ describe('SourceService', () => {
     const reconnecting = await pool.connected('demo', 'demo', { reconnect: { initialDelayMs: 10, maxDelayMs: 50 } });
     await service.attach(reconnecting);
     const id = service.list()[0].info.id;
+    // The server closes the source, but its reply is held: the drop comes before the client learns the outcome.
+    emulator.setFaults({ replyDelays: { close_game_source: 60_000 } });
     const closing = service.close([id]);
+    await waitFor(() => requests.count('close_game_source') === 1, 'the close to reach the server');
+    emulator.setFaults({});
+    const reconnected = nextEvent(reconnecting.onDidChangeState, (e) => e.state === 'connected', 'reconnection');
     emulator.dropConnections();
     const result = await closing;
-    // Either the close reached the server before the drop, or the drop rejected it: outcome unknown to the client.
-    assert.equal(result.closed.length + result.failed.length, 1);
-    await nextEvent(reconnecting.onDidChangeState, (e) => e.state === 'connected', 'reconnection');
+    assert.deepEqual(result.closed, [], 'the outcome is unknown to the client: not reported as closed');
+    assert.deepEqual(
+      result.failed.map((f) => f.id),
+      [id],
+    );
+    assert.ok(service.get(id), 'the source stays until the server says otherwise');
+    await reconnected;
     await service.attach(reconnecting);
-    const serverSays = (await reconnecting.listGameSources()).map((s) => s.id);
+    assert.equal(service.get(id), undefined, 'the re-read shows the server closed it');
     assert.deepEqual(
       service.list().map((e) => e.info.id),
-      serverSays,
+      (await reconnecting.listGameSources()).map((s) => s.id),
       'after re-reading, the model is exactly what the server has',
     );
+    assert.equal(requests.count('close_game_source'), 1, 'the server received the close once: it was not re-sent');
   });
 
   it('clear() forgets the list and the cache', async () => {
@@ -268,6 +281,13 @@ describe('SourceService', () => {
       const result = await local.close([id]);
       await waitFor(() => refusing.refusals > refusalsBefore, 'the save after the close to be attempted');
       assert.deepEqual(result, { closed: [id], failed: [] });
+    });
+
+    it('a close that closed nothing does not try to save the list', async () => {
+      const refusalsBefore = refusing.refusals;
+      const result = await local.close(['no-such-source']);
+      assert.equal(result.failed.length, 1);
+      assert.equal(refusing.refusals, refusalsBefore, 'no save was attempted');
     });
 
     it('clear (sign-out) forgets the list even when the cache cannot be cleared', async () => {
