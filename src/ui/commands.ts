@@ -66,7 +66,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       return sources.length ? closeSources(ctx, sources[0], sources) : closeGame(ctx, selected.find((n) => n.kind === 'game' || n.kind === 'upcoming'));
     }),
     // The sign-in prompts load on first use (dist/signInFlow.js): nothing needs them at activation.
-    register(Commands.signIn, async () => (await import('./signInFlow.js')).signInWithPassword(ctx.session)),
+    register(Commands.signIn, async () => (await import('./signInFlow.js')).signInWithPassword(ctx.session, (text) => ctx.diagnostics.redactor.blankSecrets(text))),
     register(Commands.signInWithSessionKey, async () => (await import('./signInFlow.js')).signInWithSessionKey(ctx.session)),
     register(Commands.signOut, async () => {
       await ctx.session.signOut();

@@ -38,8 +38,11 @@ function askPassword(username: string, refused: string | undefined): Promise<str
   });
 }
 
-/** Signs in with a username and password, asking again while the server refuses them. True once signed in; false if the user gave up. */
-export async function signInWithPassword(session: Session): Promise<boolean> {
+/**
+ * Signs in with a username and password, asking again while the server refuses them. True once signed in; false if the user gave up.
+ * `blankSecrets` is the one redactor's: a server may quote the password in its refusal, which the prompt then shows.
+ */
+export async function signInWithPassword(session: Session, blankSecrets: (text: string) => string): Promise<boolean> {
   let username = '';
   let refused: string | undefined;
   for (;;) {
@@ -66,7 +69,7 @@ export async function signInWithPassword(session: Session): Promise<boolean> {
       // Only the server's refusal of these credentials is the user's to fix here; anything else is reported by the caller.
       // By code, not instanceof: this module is bundled apart from the one that throws it.
       if (!(err instanceof Error) || (err as Error & { code?: unknown }).code !== 'authentication') throw err;
-      refused = err.message;
+      refused = blankSecrets(err.message);
       continue;
     }
     vscode.window.setStatusBarMessage(vscode.l10n.t('Signed in to Instamrkt as {0}.', username), 3000);
