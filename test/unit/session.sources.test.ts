@@ -1,20 +1,23 @@
-// Session and SourceService wired as the extension wires them (onDidConnect →
-// attach, onDidLoseConnection → detach, onEvent → handleEvent), against the
-// real emulator: what the list says when the connection goes away by itself.
+// Session and SourceService wired as the extension wires them
+// (sources/serviceLink.ts: onDidConnect → attach, onDidLoseConnection →
+// detach, sign-out → clear and forget the saved lists, onEvent →
+// handleEvent), against the real emulator.
 import * as assert from 'node:assert/strict';
 import { startEmulator } from '../../src/emulator/server';
 import { RestClient } from '../../src/protocol/rest';
 import { Session } from '../../src/sources/session';
+import { linkServiceToSession } from '../../src/sources/serviceLink';
 import { SourceService, type ListState } from '../../src/sources/sourceService';
 import type { Emulator } from './support/emulatorClients';
 import { MemoryStore, quietLogger } from './support/sessionKit';
 import { waitFor } from './support/wait';
 
-describe('Session and SourceService together: an unplanned drop (issue 12)', () => {
+describe('Session and SourceService as the extension links them (issue 12)', () => {
   let emulator: Emulator;
   let session: Session;
   let service: SourceService;
   const subscriptions: { dispose(): void }[] = [];
+  let savedListsCleared = 0;
 
   beforeEach(async () => {
     emulator = await startEmulator({ port: 0, seed: 'demo' });
@@ -26,11 +29,9 @@ describe('Session and SourceService together: an unplanned drop (issue 12)', () 
       reconnect: { initialDelayMs: 200, maxDelayMs: 400, jitter: 0 },
     });
     service = new SourceService(undefined);
-    subscriptions.push(
-      session.onDidConnect((client) => void service.attach(client).catch(() => undefined)),
-      session.onDidLoseConnection(() => service.detach()),
-      session.onEvent((m) => service.handleEvent(m)),
-    );
+    savedListsCleared = 0;
+    const savedLists = { clearAll: async () => void savedListsCleared++ };
+    subscriptions.push(...linkServiceToSession(session, service, savedLists, quietLogger));
   });
 
   afterEach(async () => {
@@ -54,5 +55,14 @@ describe('Session and SourceService together: an unplanned drop (issue 12)', () 
     assert.equal(service.list().length, 1, 'the last known list stays');
     await waitFor(() => service.state.kind === 'live', 'the list to be live again after the reconnect', 10_000);
     assert.equal(session.snapshot.status.kind, 'connected');
+  });
+
+  it('a sign-out clears the list and forgets every saved list', async () => {
+    await session.signIn('demo', 'demo');
+    await waitFor(() => service.state.kind === 'live' && service.list().length === 1, 'the list to be read');
+    await session.signOut();
+    await waitFor(() => service.state.kind === 'empty', 'the list to be cleared');
+    assert.equal(service.list().length, 0, 'nothing is listed after the sign-out');
+    assert.equal(savedListsCleared, 1, 'the saved lists are forgotten once');
   });
 });
