@@ -77,7 +77,7 @@ export async function main(argv: readonly string[]): Promise<MemoryFigures> {
   const service = new tree.sources.SourceService(nullCache());
   try {
     await client.connect();
-    await service.attach(client);
+    await service.attach(client, 'bench');
     // Opens `count` sources, `BATCH` at a time, then closes them with `BATCH` closes in flight.
     const cycle = async (prefix: string, count: number, atPeak?: () => void): Promise<{ openSeconds: number; closeSeconds: number }> => {
       const names = Array.from({ length: count }, (_, i) => `${prefix}-${i}.example.com`);

@@ -11,7 +11,7 @@ import { Notifier, type Notice } from './host/notifier';
 import { Redactor } from './host/redact';
 import { Session } from './sources/session';
 import { SourceService } from './sources/sourceService';
-import { GlobalStateSourcesCache, cacheKey } from './host/sourcesCache';
+import { GlobalStateSourcesCache } from './host/sourcesCache';
 import { InstamrktAuthProvider } from './ui/authProvider';
 import { registerCommands } from './ui/commands';
 import { EmulatorMode } from './ui/emulatorMode';
@@ -33,6 +33,8 @@ export interface InstamrktApi {
   tree: SourcesTreeProvider;
   /** The provider VS Code's Accounts menu calls (getSessions, createSession, removeSession). */
   auth: InstamrktAuthProvider;
+  /** The saved source lists, in globalState (tests write through it as the service does). */
+  sourcesCache: GlobalStateSourcesCache;
   /** Read-only view of what the extension keeps in globalState (tests check nothing secret is there). */
   globalState(): Record<string, unknown>;
   /** The names of the keys this extension holds in SecretStorage, never their values (tests read back what sign-in stored and sign-out deleted). */
@@ -54,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     logger: log.named('connection'),
     onSecret: (v) => redactor.addSecret(v),
   });
-  const cache = new GlobalStateSourcesCache(context.globalState, () => cacheKey(session.snapshot.serverUrl, session.snapshot.userId));
+  const cache = new GlobalStateSourcesCache(context.globalState);
   const sourcesLog = log.named('sources');
   const service = new SourceService(cache, (what, err) => sourcesLog.warn(`${what}: ${errorMessage(err)}`), Date.now, sourcesLog);
   const view = new SourcesView(service, () => session.snapshot.status.kind, (listener) => session.onDidChange(listener));
@@ -102,6 +104,7 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     service,
     tree: view.provider,
     auth,
+    sourcesCache: cache,
     globalState: () => Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
     secretKeys: () => context.secrets.keys(),
     notices: () => notifier.shown,

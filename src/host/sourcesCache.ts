@@ -1,7 +1,8 @@
-// The last known source list per server and user, in globalState: ids and
-// names only, so a restart shows something (marked stale) before the server answers.
+// The last known source list per server and user (the list's owner), in
+// globalState: ids and names only, so a restart shows something (marked
+// stale) before the server answers.
 import type * as vscode from 'vscode';
-import type { CachedSources, SourcesCache } from '../sources/sourceService';
+import { ownersOf, type CachedSources, type SourcesCache } from '../sources/listSaver';
 
 const PREFIX = 'instamrkt.sourcesCache:';
 
@@ -16,40 +17,52 @@ function isCached(v: unknown): v is CachedSources {
 }
 
 export class GlobalStateSourcesCache implements SourcesCache {
-  /** `key()` names the current server and user, or undefined when signed out (nothing is cached then). */
   readonly #memento: vscode.Memento;
-  readonly #key: () => string | undefined;
+  /**
+   * The last write, which the next one waits for. VS Code sends the whole globalState object
+   * with each write and takes the echo of a write back whole, so a write started while another
+   * is in flight can be undone by that echo (seen in the host: an older list came back).
+   */
+  #lastWrite: Promise<unknown> = Promise.resolve();
 
-  constructor(memento: vscode.Memento, key: () => string | undefined) {
+  constructor(memento: vscode.Memento) {
     this.#memento = memento;
-    this.#key = key;
   }
 
-  load(): CachedSources | undefined {
-    const key = this.#key();
-    if (!key) return undefined;
-    const value: unknown = this.#memento.get(PREFIX + key);
+  load(owner: string): CachedSources | undefined {
+    const value: unknown = this.#memento.get(PREFIX + owner);
     return isCached(value) ? value : undefined;
   }
 
-  async save(value: CachedSources | undefined): Promise<void> {
-    const key = this.#key();
-    if (!key) return;
-    await this.#memento.update(PREFIX + key, value && { savedAt: value.savedAt, sources: value.sources.map((s) => ({ id: s.id, name: s.name })) });
+  save(owner: string, value: CachedSources): Promise<void> {
+    const copy = { savedAt: value.savedAt, sources: value.sources.map((s) => ({ id: s.id, name: s.name })) };
+    return this.#oneAtATime(() => this.#memento.update(PREFIX + owner, copy));
   }
 
   /** Removes the lists cached for one server, whoever the user (a local emulator run that is over). */
-  async clearServer(serverUrl: string): Promise<void> {
-    const prefix = `${PREFIX}${serverUrl}|`;
-    await Promise.all(this.#memento.keys().filter((k) => k.startsWith(prefix)).map((k) => this.#memento.update(k, undefined)));
+  clearServer(serverUrl: string): Promise<void> {
+    return this.#remove(PREFIX + ownersOf(serverUrl));
   }
 
   /** Removes every cached list (sign-out). */
-  async clearAll(): Promise<void> {
-    await Promise.all(this.#memento.keys().filter((k) => k.startsWith(PREFIX)).map((k) => this.#memento.update(k, undefined)));
+  clearAll(): Promise<void> {
+    return this.#remove(PREFIX);
   }
-}
 
-export function cacheKey(serverUrl: string, userId: string | undefined): string | undefined {
-  return userId ? `${serverUrl}|${userId}` : undefined;
+  /** Removes every list whose key starts with `prefix`, in one write (updates made in one tick are sent together). */
+  #remove(prefix: string): Promise<void> {
+    return this.#oneAtATime(async () => {
+      await Promise.all(this.#memento.keys().filter((k) => k.startsWith(prefix)).map((k) => this.#memento.update(k, undefined)));
+    });
+  }
+
+  /** Runs `write` once every earlier write has finished, whether it worked or not. */
+  #oneAtATime(write: () => Thenable<void>): Promise<void> {
+    const run = async () => {
+      await write();
+    };
+    const done = this.#lastWrite.then(run, run);
+    this.#lastWrite = done.catch(() => undefined);
+    return done;
+  }
 }

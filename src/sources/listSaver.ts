@@ -1,6 +1,7 @@
-// Saves the source list (ids and names) for offline use, only when it changed.
-// A failed save is reported, never thrown: it happens after the server has
-// done what was asked, and must not be mistaken for that operation failing.
+// Saves the source list (ids and names) for offline use, under the account it
+// was read for, only when it changed. A failed save is reported, never thrown:
+// it happens after the server has done what was asked, and must not be
+// mistaken for that operation failing.
 import { Emitter, type Event } from '../protocol';
 
 /** What is persisted between sessions: ids and names only, never descriptions of games or anything secret. */
@@ -9,13 +10,24 @@ export interface CachedSources {
   sources: { id: string; name: string }[];
 }
 
+/** Saved lists, one per owner (see listOwner). */
 export interface SourcesCache {
-  load(): CachedSources | undefined;
-  save(value: CachedSources | undefined): Promise<void>;
+  load(owner: string): CachedSources | undefined;
+  save(owner: string, value: CachedSources): Promise<void>;
+}
+
+/** The owner of a list: one server and one user. Fixed when the list is read, so a save never lands under another account. */
+export function listOwner(serverUrl: string, userId: string | undefined): string | undefined {
+  return userId ? ownersOf(serverUrl) + userId : undefined;
+}
+
+/** What every owner on one server starts with. */
+export function ownersOf(serverUrl: string): string {
+  return `${serverUrl}|`;
 }
 
 export class ListSaver {
-  /** What the cache last received, so an unchanged list is not written again. */
+  /** The owner and list the cache last received, so an unchanged list is not written again. */
   #signature: string | undefined;
   /** True from a failed save until the next one works, so a run of failures is told once. */
   #failing = false;
@@ -33,34 +45,33 @@ export class ListSaver {
     this.#now = now;
   }
 
-  load(): CachedSources | undefined {
-    return this.#cache?.load();
+  load(owner: string): CachedSources | undefined {
+    return this.#cache?.load(owner);
   }
 
-  /** Writes the list unless it is what was last written. Never rejects. */
-  async save(list: readonly { id: string; name: string }[]): Promise<void> {
-    const signature = list.map((e) => `${e.id}\u0000${e.name}`).join('\u0001');
+  /** Writes the owner's list unless it is what was last written for them. Never rejects. */
+  async save(owner: string, list: readonly { id: string; name: string }[]): Promise<void> {
+    const signature = owner + '\u0002' + list.map((e) => `${e.id}\u0000${e.name}`).join('\u0001');
     if (signature === this.#signature) return;
     this.#signature = signature;
-    const saved = await this.#write({ savedAt: this.#now(), sources: list.map((e) => ({ id: e.id, name: e.name })) });
+    const saved = await this.#write(owner, { savedAt: this.#now(), sources: list.map((e) => ({ id: e.id, name: e.name })) });
     // Not written: the next change must try again, not take it as done.
     if (!saved && this.#signature === signature) this.#signature = undefined;
   }
 
-  /** Forgets the saved list. Never rejects. */
-  async clear(): Promise<void> {
+  /** Forgets what was written: the saved lists may be gone (a sign-out removes them all), so the next save writes. */
+  forget(): void {
     this.#signature = undefined;
-    await this.#write(undefined);
   }
 
   dispose(): void {
     this.#failed.dispose();
   }
 
-  async #write(value: CachedSources | undefined): Promise<boolean> {
+  async #write(owner: string, value: CachedSources): Promise<boolean> {
     if (!this.#cache) return true;
     try {
-      await this.#cache.save(value);
+      await this.#cache.save(owner, value);
       this.#failing = false;
       return true;
     } catch (err) {

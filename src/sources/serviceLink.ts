@@ -1,10 +1,11 @@
 // How the session drives the source service: a connection attaches the
-// service to the client (the list is read), a lost one detaches it (the list
-// stays, marked stale), a sign-out or a change of account clears it, and the
-// server's broadcasts reach it. The saved lists of every account go at sign-out.
+// service to the client for the account it logged on as (the list is read and
+// saved under that account), a lost one detaches it (the list stays, marked
+// stale), a sign-out or a change of account clears it, and the server's
+// broadcasts reach it. The saved lists of every account go at sign-out.
 import { errorMessage, type Disposable, type Logger } from '../protocol';
 import type { Session } from './session';
-import type { SourceService } from './sourceService';
+import { listOwner, type SourceService } from './sourceService';
 
 export interface SavedLists {
   clearAll(): Promise<void>;
@@ -13,14 +14,16 @@ export interface SavedLists {
 export function linkServiceToSession(session: Session, service: SourceService, saved: SavedLists, log: Logger): Disposable[] {
   return [
     session.onDidConnect((client) => {
-      service.attach(client).catch((err: unknown) => log.error(`Could not read the source list: ${errorMessage(err)}`));
+      // Read now, when the connection is known to be this account's: never later, when another may be signed in.
+      const { serverUrl, userId } = session.snapshot;
+      service.attach(client, listOwner(serverUrl, userId)).catch((err: unknown) => log.error(`Could not read the source list: ${errorMessage(err)}`));
     }),
     session.onDidLoseConnection(() => service.detach()),
     session.onDidSignOut(() => {
-      void service.clear();
+      service.clear();
       saved.clearAll().catch((err: unknown) => log.warn(`Could not remove the saved source lists: ${errorMessage(err)}`));
     }),
-    session.onDidResetAccount(() => void service.clear()),
+    session.onDidResetAccount(() => service.clear()),
     session.onEvent((msg) => service.handleEvent(msg)),
   ];
 }

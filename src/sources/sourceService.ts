@@ -9,6 +9,7 @@ import { ListSaver, type SourcesCache } from './listSaver';
 import { byName, type CloseResult, type GamesOfSource, type ListState, type SourceEntry, type SourcesApi, type SourcesChange, sortKey } from './sourceModel';
 
 export type { CachedSources, SourcesCache } from './listSaver';
+export { listOwner } from './listSaver';
 
 export { sortKey } from './sourceModel';
 export type { CloseResult, GamesOfSource, ListState, SourceEntry, SourcesApi, SourcesChange } from './sourceModel';
@@ -18,7 +19,12 @@ export class SourceService {
   #sorted: SourceEntry[] | undefined;
   #listState: ListState = { kind: 'empty' };
   #api: SourcesApi | undefined;
-  #loading: Promise<void> | undefined;
+  /** Whose list this is (server and user, see listOwner): saves go under it, whoever is signed in by then. */
+  #owner: string | undefined;
+  /** Changes whenever the list is forgotten or changes owner: a reply that arrives across it changes nothing. */
+  #generation = 0;
+  /** The read in flight, shared by concurrent refreshes over the same connection. */
+  #loading: { api: SourcesApi; done: Promise<void> } | undefined;
   readonly #changed = new Emitter<SourcesChange>();
   /** Fires after any change to the list, a source's games, or the list state. */
   readonly onDidChange: Event<SourcesChange> = this.#changed.event;
@@ -54,17 +60,20 @@ export class SourceService {
     return this.#entries.get(id);
   }
 
-  /** Shows the cached list (marked stale) until the server answers. */
-  showCached(): void {
-    const cached = this.#saver.load();
-    if (!cached || this.#listState.kind === 'live') return;
+  /** Shows the owner's cached list (marked stale) until the server answers. */
+  showCached(owner: string | undefined): void {
+    if (!owner || (owner === this.#owner && this.#listState.kind === 'live')) return;
+    this.#adopt(owner);
+    const cached = this.#saver.load(owner);
+    if (!cached) return;
     this.#replace(cached.sources.map((s) => ({ id: s.id, name: s.name, description: '' })));
     this.#listState = { kind: 'stale', since: cached.savedAt };
     this.#changed.fire({});
   }
 
-  /** A connection is up: re-read everything from the server. */
-  async attach(api: SourcesApi): Promise<void> {
+  /** A connection is up, for the account named by `owner`: re-read everything from the server. Another owner's list is forgotten first. */
+  async attach(api: SourcesApi, owner: string | undefined): Promise<void> {
+    this.#adopt(owner);
     this.#api = api;
     await this.refresh();
   }
@@ -78,29 +87,35 @@ export class SourceService {
     }
   }
 
-  /** Signed out: forget the list and the cache. */
-  async clear(): Promise<void> {
+  /**
+   * Signed out, or the account changed: forget the list shown. The saved lists stay where they are,
+   * each under its own account (a sign-out removes them all, through the cache itself).
+   */
+  clear(): void {
     this.#api = undefined;
-    this.#entries.clear();
-    this.#sorted = undefined;
-    this.#listState = { kind: 'empty' };
-    this.#changed.fire({});
-    await this.#saver.clear();
+    this.#saver.forget();
+    this.#forget(undefined);
   }
 
-  /** Re-reads the source list (op 611) and the games of every source whose games were already shown. Concurrent calls share one read. */
+  /** Re-reads the source list (op 611) and the games of every source whose games were already shown. Concurrent calls over one connection share one read. */
   refresh(): Promise<void> {
-    if (!this.#loading) {
-      this.#loading = this.#load().finally(() => {
-        this.#loading = undefined;
-      });
+    const api = this.#api;
+    if (!api) return Promise.reject(new NotConnectedError());
+    if (this.#loading?.api !== api) {
+      const loading = { api, done: this.#load(api) };
+      this.#loading = loading;
+      void loading.done.finally(() => {
+        if (this.#loading === loading) this.#loading = undefined;
+      }).catch(() => undefined);
     }
-    return this.#loading;
+    return this.#loading.done;
   }
 
-  async #load(): Promise<void> {
-    const api = this.#requireApi();
+  async #load(api: SourcesApi): Promise<void> {
+    const generation = this.#generation;
     const sources = await api.listGameSources();
+    // Read for a list that has since been forgotten or given to another account: not this list's truth.
+    if (generation !== this.#generation) return;
     const hadGames = new Set([...this.#entries.values()].filter((e) => e.games || e.gamesError).map((e) => e.info.id));
     this.#replace(sources);
     this.#listState = { kind: 'live' };
@@ -120,10 +135,13 @@ export class SourceService {
   /** Reads active (op 380) and upcoming (op 3811) games afresh, and subscribes to the active ones so their broadcasts reach us. */
   async loadGames(sourceId: string): Promise<GamesOfSource> {
     const api = this.#requireApi();
+    const generation = this.#generation;
+    /** The source's row, unless the list has been forgotten or changed owner meanwhile. */
+    const row = () => (generation === this.#generation ? this.#entries.get(sourceId) : undefined);
     try {
       const [active, upcoming] = await Promise.all([api.listGamesForSource(sourceId), api.listUpcomingGamesForSource(sourceId)]);
       const games = { active: active.filter((g) => g.status !== 'game_closed'), upcoming };
-      const entry = this.#entries.get(sourceId);
+      const entry = row();
       if (entry) {
         entry.games = games;
         entry.gamesError = undefined;
@@ -134,7 +152,7 @@ export class SourceService {
       }
       return games;
     } catch (err) {
-      const entry = this.#entries.get(sourceId);
+      const entry = row();
       if (entry) {
         entry.gamesError = errorMessage(err);
         this.#changed.fire({ sourceId });
@@ -150,7 +168,10 @@ export class SourceService {
    */
   async open(name: string, description?: string): Promise<string> {
     const api = this.#requireApi();
+    const generation = this.#generation;
     const id = await logged(this.#activity, `Open game source "${name}"`, () => api.openGameSource(name, description), (opened) => `opened ${opened}`);
+    // Opened all the same; but the list shown now is another account's (or none).
+    if (generation !== this.#generation) return id;
     this.#entries.set(id, { info: { id, name: name.trim(), description: description ?? '' }, sortKey: sortKey(name.trim()), games: { active: [], upcoming: [] } });
     this.#sorted = undefined;
     this.#changed.fire({});
@@ -167,19 +188,22 @@ export class SourceService {
    */
   async close(ids: readonly string[]): Promise<CloseResult> {
     const result: CloseResult = { closed: [], failed: [] };
+    const generation = this.#generation;
     for (const id of ids) {
       const name = this.#entries.get(id)?.info.name ?? id;
       try {
         await logged(this.#activity, `Close game source "${name}" (${id})`, () => this.#requireApi().closeGameSource(id), () => 'closed');
+        result.closed.push(id);
+        // The list shown now is another account's (or none): closed all the same, nothing here to change.
+        if (generation !== this.#generation) continue;
         this.#entries.delete(id);
         this.#sorted = undefined;
-        result.closed.push(id);
         this.#changed.fire({});
       } catch (error) {
         result.failed.push({ id, name, error });
       }
     }
-    if (result.closed.length) void this.#persist();
+    if (result.closed.length && generation === this.#generation) void this.#persist();
     return result;
   }
 
@@ -233,9 +257,26 @@ export class SourceService {
     this.#sorted = undefined;
   }
 
-  /** Saves ids and names for offline use. Never rejects: a failure is reported through the saver. */
-  #persist(): Promise<void> {
-    return this.#saver.save(this.list().map((e) => e.info));
+  /** Saves ids and names for offline use, under the list's owner. Never rejects: a failure is reported through the saver. */
+  async #persist(): Promise<void> {
+    if (this.#owner) await this.#saver.save(this.#owner, this.list().map((e) => e.info));
+  }
+
+  /** The list is to be `owner`'s: another owner's is forgotten first. */
+  #adopt(owner: string | undefined): void {
+    if (owner !== this.#owner) this.#forget(owner);
+  }
+
+  /** Empties the list and gives it to `owner`; replies to earlier reads then change nothing. */
+  #forget(owner: string | undefined): void {
+    const shown = this.#entries.size > 0 || this.#listState.kind !== 'empty';
+    this.#owner = owner;
+    this.#generation++;
+    this.#loading = undefined;
+    this.#entries.clear();
+    this.#sorted = undefined;
+    this.#listState = { kind: 'empty' };
+    if (shown) this.#changed.fire({});
   }
 
   /** Tells onError, which must not be able to fail the caller (it logs, and logging can fail). */

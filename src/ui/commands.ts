@@ -70,7 +70,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     register(Commands.signInWithSessionKey, async () => (await import('./signInFlow.js')).signInWithSessionKey(ctx.session)),
     register(Commands.signOut, async () => {
       await ctx.session.signOut();
-      await ctx.service.clear();
+      ctx.service.clear();
       vscode.window.setStatusBarMessage(vscode.l10n.t('Signed out of Instamrkt.'), 3000);
     }),
     register(Commands.connect, () => ctx.session.connect()),

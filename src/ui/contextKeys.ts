@@ -4,7 +4,7 @@
 import vscode = require('vscode');
 import { ContextKeys } from '../host/ids';
 import type { Session } from '../sources/session';
-import type { SourceService } from '../sources/sourceService';
+import { listOwner, type SourceService } from '../sources/sourceService';
 import type { StatusBar } from './statusBar';
 
 const setContext = (key: string, value: unknown) => void vscode.commands.executeCommand('setContext', key, value);
@@ -15,7 +15,7 @@ export function followStatus(session: Session, service: SourceService, statusBar
     statusBar.update(snap);
     setContext(ContextKeys.state, snap.status.kind);
     // Not connected and nothing shown yet: the last known list, marked stale, rather than nothing.
-    if ((snap.status.kind === 'connecting' || snap.status.kind === 'disconnected') && service.state.kind === 'empty') service.showCached();
+    if ((snap.status.kind === 'connecting' || snap.status.kind === 'disconnected') && service.state.kind === 'empty') service.showCached(listOwner(snap.serverUrl, snap.userId));
   });
 }
 

@@ -18,7 +18,8 @@ import { HostingClient } from '../fixtures/hostingClient';
 import { RestClient } from '../../src/protocol/rest';
 import { SourceService } from '../../src/sources/sourceService';
 import { Redactor } from '../../src/host/redact';
-import { GlobalStateSourcesCache, cacheKey } from '../../src/host/sourcesCache';
+import { GlobalStateSourcesCache } from '../../src/host/sourcesCache';
+import { listOwner } from '../../src/sources/listSaver';
 import { warnWhenCacheFails } from '../../src/ui/notices';
 import { testConfig } from './config';
 
@@ -65,11 +66,11 @@ describe('when globalState refuses to save the source list', function () {
     const redactor = new Redactor();
     log = new Log(redactor);
     notifier = new Notifier(log.named('notice'), (text) => redactor.blankSecrets(text));
-    service = new SourceService(new GlobalStateSourcesCache(memento, () => cacheKey(serverUrl, login.userId)), (what, err) =>
+    service = new SourceService(new GlobalStateSourcesCache(memento), (what, err) =>
       log.named('sources').warn(`${what}: ${err instanceof Error ? err.message : String(err)}`),
     );
     warning = warnWhenCacheFails(service, notifier);
-    await service.attach(client);
+    await service.attach(client, listOwner(serverUrl, login.userId));
   });
 
   afterEach(async () => {

@@ -82,12 +82,9 @@ describe('the cached source list, per server and per user', function () {
     }
   });
 
-  // Pending: this test found a race, not yet fixed. The cache key is read from the session at write
-  // time (extension.ts: cacheKey(snapshot.serverUrl, snapshot.userId)), so while one account replaces
-  // another, clear() and the next save can land under the previous account's key: the previous
-  // user's saved list is deleted or overwritten (seen in 1 of 3 full runs). The fix is to bind the
-  // key to the account a list was read for; until then this test would fail at random.
-  it.skip('two users of one server: each one\'s list is cached apart, and signing in as one leaves the other\'s list as it was', async () => {
+  // This test found a race: the key was once read from the session at save time, so a switch of account
+  // could save or delete under the previous user's key. Each list now carries its owner (serviceLink.ts).
+  it('two users of one server: each one\'s list is cached apart, and signing in as one leaves the other\'s list as it was', async () => {
     server = await useTestServer(a, {}, [{ username: 'second', password: 'second-pw', developer: true }]);
     await a.session.signIn('second', 'second-pw');
     await liveAndCached(a);
@@ -129,5 +126,31 @@ describe('the cached source list, per server and per user', function () {
       shown.every((list) => same(list, firstList)),
       `only the first server's cached list (${firstList.join(', ')}) was shown; shown: ${JSON.stringify(shown)}`,
     );
+  });
+
+  it('two saves in quick succession: the later list is kept, also once VS Code has echoed the first write back', async () => {
+    const serverUrl = 'ws://echo.invalid';
+    const owner = `${serverUrl}|1`;
+    const kept = () => (a.globalState()[PREFIX + owner] as { sources: { name: string }[] } | undefined)?.sources.map((s) => s.name);
+    const list = (name: string) => ({ savedAt: Date.now(), sources: [{ id: name, name }] });
+    const lost: string[] = [];
+    try {
+      // globalState sends each write to the workbench, which echoes the whole state back some milliseconds
+      // later; a second write started inside that window was undone by the echo (seen between 5 and 30 ms).
+      for (let round = 0; round < 2; round++) {
+        for (let delayMs = 0; delayMs <= 40; delayMs++) {
+          const first = a.sourcesCache.save(owner, list('first'));
+          await new Promise((resolve) => setTimeout(resolve, delayMs));
+          await Promise.all([first, a.sourcesCache.save(owner, list('second'))]);
+          const atOnce = kept()?.join();
+          await new Promise((resolve) => setTimeout(resolve, 60)); // room for a late echo to arrive
+          if (atOnce !== 'second' || kept()?.join() !== 'second') lost.push(`${delayMs} ms: ${atOnce}, then ${kept()?.join()}`);
+        }
+      }
+    } finally {
+      await a.sourcesCache.clearServer(serverUrl);
+    }
+    assert.deepEqual(lost, [], 'the later list was kept every time');
+    assert.equal(kept(), undefined, 'clearServer removed it');
   });
 });

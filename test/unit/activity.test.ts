@@ -158,7 +158,7 @@ describe('the source service’s activity lines (real emulator)', () => {
   it('records each open and each close with its outcome and duration; a refused close at warn with the server’s reason', async () => {
     const { lines, logger } = recorder();
     const service = new SourceService(undefined, undefined, Date.now, logger);
-    await service.attach(await pool.connected('demo', 'demo'));
+    await service.attach(await pool.connected('demo', 'demo'), 'owner');
     const id = await service.open('log.example');
     const result = await service.close([id, id]);
     assert.deepEqual(result.closed, [id]);

@@ -7,7 +7,8 @@ import { startEmulator } from '../../src/emulator/server';
 import { RestClient } from '../../src/protocol/rest';
 import { Session } from '../../src/sources/session';
 import { linkServiceToSession } from '../../src/sources/serviceLink';
-import { SourceService, type ListState } from '../../src/sources/sourceService';
+import { listOwner, SourceService, type ListState } from '../../src/sources/sourceService';
+import { MemoryCache } from './support/memoryCache';
 import type { Emulator } from './support/emulatorClients';
 import { MemoryStore, quietLogger } from './support/sessionKit';
 import { waitFor } from './support/wait';
@@ -18,9 +19,10 @@ describe('Session and SourceService as the extension links them (issue 12)', () 
   let service: SourceService;
   const subscriptions: { dispose(): void }[] = [];
   let savedListsCleared = 0;
+  let cache: MemoryCache;
 
   beforeEach(async () => {
-    emulator = await startEmulator({ port: 0, seed: 'demo' });
+    emulator = await startEmulator({ port: 0, seed: 'demo', users: [{ username: 'alice', password: 'alice-Pa55word-xyz', developer: true }] });
     session = new Session({
       store: new MemoryStore(),
       endpoints: () => ({ serverUrl: emulator.wsUrl, restUrl: emulator.url, requestTimeoutMs: 5000, keepAliveMs: 0 }),
@@ -28,7 +30,8 @@ describe('Session and SourceService as the extension links them (issue 12)', () 
       logger: quietLogger,
       reconnect: { initialDelayMs: 200, maxDelayMs: 400, jitter: 0 },
     });
-    service = new SourceService(undefined);
+    cache = new MemoryCache();
+    service = new SourceService(cache);
     savedListsCleared = 0;
     const savedLists = { clearAll: async () => void savedListsCleared++ };
     subscriptions.push(...linkServiceToSession(session, service, savedLists, quietLogger));
@@ -64,5 +67,23 @@ describe('Session and SourceService as the extension links them (issue 12)', () 
     await waitFor(() => service.state.kind === 'empty', 'the list to be cleared');
     assert.equal(service.list().length, 0, 'nothing is listed after the sign-out');
     assert.equal(savedListsCleared, 1, 'the saved lists are forgotten once');
+  });
+
+  it("two users of one server: each one's list is saved under that user, and signing in as one leaves the other's saved list as it was", async () => {
+    const names = (owner: string | undefined) => cache.lists.get(owner ?? '')?.sources.map((x) => x.name);
+    await session.signIn('alice', 'alice-Pa55word-xyz');
+    await waitFor(() => service.state.kind === 'live', "alice's list to be read");
+    await service.open('alice-only.example');
+    const aliceOwner = listOwner(emulator.wsUrl, session.snapshot.userId);
+    await waitFor(() => names(aliceOwner)?.length === 1, "alice's list with her source to be saved");
+
+    await session.signIn('demo', 'demo');
+    await waitFor(() => service.state.kind === 'live' && service.list().some((e) => e.info.name === 'demo.instamrkt.local'), "demo's list to be read");
+    const demoOwner = listOwner(emulator.wsUrl, session.snapshot.userId);
+    await waitFor(() => names(demoOwner) !== undefined, "demo's list to be saved");
+    assert.notEqual(demoOwner, aliceOwner);
+    assert.deepEqual(names(demoOwner), ['demo.instamrkt.local'], "demo's saved list is his own");
+    assert.deepEqual(names(aliceOwner), ['alice-only.example'], "alice's saved list is as she left it");
+    assert.equal(cache.lists.size, 2, 'nothing saved under any other key');
   });
 });

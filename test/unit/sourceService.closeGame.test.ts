@@ -25,7 +25,7 @@ describe('SourceService.closeGame', () => {
   const closesReceived = () => received.filter((line) => line.endsWith(': close_game')).length;
 
   async function start(client: HostingClient): Promise<void> {
-    await service.attach(client);
+    await service.attach(client, 'owner');
     sourceId = service.list()[0].info.id;
     await service.games(sourceId);
   }
@@ -128,7 +128,7 @@ describe('SourceService.closeGame', () => {
     assert.ok(activeId(BLITZ), 'still listed while the outcome is unknown: not shown as closed');
     service.detach();
     await nextEvent(client.onDidChangeState, (e) => e.state === 'connected', 'reconnection');
-    await service.attach(client);
+    await service.attach(client, 'owner');
     assert.equal(activeId(BLITZ), undefined, 'the re-read from the server settles it');
     assert.ok(activeId(FINAL));
     assert.equal(closesReceived(), 1, 'the emulator received the close once: nothing was re-sent after reconnecting');

@@ -7,20 +7,12 @@ import * as assert from 'node:assert/strict';
 import { startEmulator } from '../../src/emulator/server';
 import { NotConnectedError, ServerError } from '../../src/protocol/errors';
 import type { ServerMessage } from '../../src/protocol/messages';
-import { SourceService, type CachedSources, type SourcesCache, type SourcesChange } from '../../src/sources/sourceService';
+import { SourceService, type SourcesChange } from '../../src/sources/sourceService';
 import { ClientPool, type Emulator } from './support/emulatorClients';
 import { RequestLog } from './support/requestLog';
 import { waitFor } from './support/wait';
+import { MemoryCache, OWNER } from './support/memoryCache';
 
-class MemoryCache implements SourcesCache {
-  value: CachedSources | undefined;
-  load(): CachedSources | undefined {
-    return this.value;
-  }
-  async save(value: CachedSources | undefined): Promise<void> {
-    this.value = value;
-  }
-}
 
 const DEMO_USER = '1001';
 const GAME = { game_name: 'Refresh test', type: 'football', actions: ['goal'], targets: ['A', 'B'] };
@@ -53,7 +45,7 @@ describe('SourceService: refresh, subscriptions and the not-connected guard (iss
     watcher.onEvent((m: ServerMessage) => {
       if (m.name === 'user_joined_game') joined.push(m.body.game_id);
     });
-    await service.attach(client);
+    await service.attach(client, OWNER);
     const id = service.list()[0].info.id;
     assert.equal(requests.count('join_game'), 0, 'reading the list subscribes to nothing');
     const games = await service.loadGames(id);
@@ -71,7 +63,7 @@ describe('SourceService: refresh, subscriptions and the not-connected guard (iss
     const client = await pool.connected('demo', 'demo');
     const other = await pool.connected('demo', 'demo');
     const neverShown = await other.openGameSource('never-expanded.example');
-    await service.attach(client);
+    await service.attach(client, OWNER);
     const shown = service.list().find((e) => e.info.id !== neverShown)?.info.id as string;
     await service.games(shown);
     const created = await other.createAndOpenGame({ source_id: shown, ...GAME });
@@ -96,7 +88,7 @@ describe('SourceService: refresh, subscriptions and the not-connected guard (iss
 
   it('shares one read among concurrent refreshes, and a refresh after it reads again', async () => {
     const client = await pool.connected('demo', 'demo');
-    await service.attach(client);
+    await service.attach(client, OWNER);
     const before = requests.count('list_game_sources_i_am_admin_of');
     const first = service.refresh();
     const second = service.refresh();
@@ -109,12 +101,12 @@ describe('SourceService: refresh, subscriptions and the not-connected guard (iss
 
   it('never lets the cached list replace a live one', async () => {
     const client = await pool.connected('demo', 'demo');
-    await service.attach(client);
+    await service.attach(client, OWNER);
     const live = service.list().map((e) => e.info.id);
     cache.value = { savedAt: 1_700_000_000_000, sources: [{ id: 'cached-only', name: 'old.example' }] };
     let changes = 0;
     service.onDidChange(() => changes++);
-    service.showCached();
+    service.showCached(OWNER);
     assert.deepEqual(service.state, { kind: 'live' });
     assert.deepEqual(
       service.list().map((e) => e.info.id),
@@ -127,7 +119,7 @@ describe('SourceService: refresh, subscriptions and the not-connected guard (iss
   it('shows nothing, and announces nothing, when there is no cached list', () => {
     let changes = 0;
     service.onDidChange(() => changes++);
-    service.showCached();
+    service.showCached(OWNER);
     assert.deepEqual(service.state, { kind: 'empty' });
     assert.equal(service.list().length, 0);
     assert.equal(changes, 0);
@@ -153,7 +145,7 @@ describe('SourceService: refresh, subscriptions and the not-connected guard (iss
     noRequests('never attached');
     // Attached, then detached: the list stays (stale), the server is not asked.
     const client = await pool.connected('demo', 'demo');
-    await service.attach(client);
+    await service.attach(client, OWNER);
     const id = service.list()[0].info.id;
     service.detach();
     const sent = requests.requests().length;
@@ -166,8 +158,8 @@ describe('SourceService: refresh, subscriptions and the not-connected guard (iss
     assert.ok(service.get(id), 'a source whose close was refused stays');
     assert.equal(requests.requests().length, sent, 'after detach: nothing reached the server');
     // Cleared (signed out): the same.
-    await service.attach(client);
-    await service.clear();
+    await service.attach(client, OWNER);
+    service.clear();
     await assert.rejects(service.refresh(), notConnected);
   });
 
@@ -175,7 +167,7 @@ describe('SourceService: refresh, subscriptions and the not-connected guard (iss
     const client = await pool.connected('demo', 'demo');
     const changes: SourcesChange[] = [];
     service.onDidChange((e) => changes.push(e));
-    await service.attach(client);
+    await service.attach(client, OWNER);
     assert.deepEqual(changes, [{}], 'the list read');
     const id = await service.open('announced.example');
     assert.deepEqual(changes, [{}, {}], 'the opened source, when open() resolves (before the refresh it starts is answered)');
@@ -187,7 +179,7 @@ describe('SourceService: refresh, subscriptions and the not-connected guard (iss
     service.detach();
     assert.deepEqual(changes, [{}], 'stale');
     changes.length = 0;
-    await service.clear();
+    service.clear();
     assert.deepEqual(changes, [{}], 'cleared');
   });
 
@@ -203,7 +195,7 @@ describe('SourceService: refresh, subscriptions and the not-connected guard (iss
     cache.value = { savedAt: 1_700_000_000_000, sources: [{ id: 'c1', name: 'cached.example' }] };
     let changes = 0;
     service.onDidChange(() => changes++);
-    service.showCached();
+    service.showCached(OWNER);
     assert.equal(changes, 1);
     assert.deepEqual(service.state, { kind: 'stale', since: 1_700_000_000_000 });
     assert.deepEqual(service.get('c1')?.info, { id: 'c1', name: 'cached.example', description: '' });
@@ -211,7 +203,7 @@ describe('SourceService: refresh, subscriptions and the not-connected guard (iss
 
   it('lists an opened source at once: its name trimmed, its description, and no games (without asking the server)', async () => {
     const client = await pool.connected('demo', 'demo');
-    await service.attach(client);
+    await service.attach(client, OWNER);
     const reads = requests.count('list_games_for_source');
     const id = await service.open('  zz-padded.example  ');
     // Synchronously after open() resolves: the refresh it started has not been answered yet.
@@ -228,7 +220,7 @@ describe('SourceService: refresh, subscriptions and the not-connected guard (iss
   it('does not read the games of a source that left the list (closed elsewhere) on refresh', async () => {
     const client = await pool.connected('demo', 'demo');
     const other = await pool.connected('demo', 'demo');
-    await service.attach(client);
+    await service.attach(client, OWNER);
     const id = service.list()[0].info.id;
     await service.games(id);
     await other.closeGameSource(id);
@@ -241,7 +233,7 @@ describe('SourceService: refresh, subscriptions and the not-connected guard (iss
   it('reads the games of a source not listed yet, and rejects with the server refusal for one that is not the user\'s', async () => {
     const client = await pool.connected('demo', 'demo');
     const other = await pool.connected('demo', 'demo');
-    await service.attach(client);
+    await service.attach(client, OWNER);
     const later = await other.openGameSource('opened-after-the-read.example');
     assert.deepEqual(await service.loadGames(later), { active: [], upcoming: [] });
     assert.equal(service.get(later), undefined, 'not added to the list: the next read does that');
@@ -250,12 +242,12 @@ describe('SourceService: refresh, subscriptions and the not-connected guard (iss
 
   it('announces nothing after dispose', async () => {
     const client = await pool.connected('demo', 'demo');
-    await service.attach(client);
+    await service.attach(client, OWNER);
     let changes = 0;
     service.onDidChange(() => changes++);
     service.dispose();
     service.detach();
-    await service.clear();
+    service.clear();
     assert.equal(changes, 0);
   });
 });

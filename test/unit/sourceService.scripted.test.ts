@@ -6,19 +6,11 @@
 import * as assert from 'node:assert/strict';
 import { DEFAULT_OPS as OP, DEFAULT_RESPONSES as R } from '../../src/protocol/codes';
 import { InstamrktClient } from '../../src/protocol/client';
-import { SourceService, type CachedSources, type SourcesCache, type SourcesChange } from '../../src/sources/sourceService';
+import { SourceService, type SourcesChange } from '../../src/sources/sourceService';
 import { send, startScriptedServer, type ScriptedServer } from './support/scriptedServer';
 import { nextEvent, waitFor } from './support/wait';
+import { MemoryCache, OWNER } from './support/memoryCache';
 
-class MemoryCache implements SourcesCache {
-  value: CachedSources | undefined;
-  load(): CachedSources | undefined {
-    return this.value;
-  }
-  async save(value: CachedSources | undefined): Promise<void> {
-    this.value = value;
-  }
-}
 
 let SOURCES = [
   { id: 's-alpha', name: 'alpha.example', description: 'A' },
@@ -83,7 +75,7 @@ describe('SourceService: what a real server may send (scripted server)', () => {
   const joinsSent = (): string[] => server.received.filter((r) => r.op === OP.join_game).map((r) => String(r.body.game_id));
 
   it('removes a source closed elsewhere when its 336 arrives, announces it and saves the list without it; a 336 for an unknown source changes nothing', async () => {
-    await service.attach(client);
+    await service.attach(client, OWNER);
     await waitFor(() => cache.value?.sources.length === 2, 'the list to be saved');
     assert.deepEqual(
       service.list().map((e) => e.info.id),
@@ -116,7 +108,7 @@ describe('SourceService: what a real server may send (scripted server)', () => {
       { game_id: 'g-open', status: 'game_open', name: 'Open' },
       { game_id: 'g-closed', status: 'game_closed', name: 'Closed' },
     ];
-    await service.attach(client);
+    await service.attach(client, OWNER);
     const read = await service.games('s-alpha');
     assert.deepEqual(
       read.active.map((g) => g.game_id),
@@ -137,7 +129,7 @@ describe('SourceService: what a real server may send (scripted server)', () => {
       { game_id: 'g-2', status: 'game_open' },
     ];
     refuseJoin.add('g-1');
-    await service.attach(client);
+    await service.attach(client, OWNER);
     const read = await service.loadGames('s-alpha');
     assert.equal(read.active.length, 2);
     await waitFor(() => reported.length > 0, 'the refused join to be reported');
@@ -152,7 +144,7 @@ describe('SourceService: what a real server may send (scripted server)', () => {
 
   it('shows why the games of a source could not be read, and a refresh reads them again', async () => {
     games['s-alpha'] = { refuse: 'Games are unavailable.' };
-    await service.attach(client);
+    await service.attach(client, OWNER);
     const changed = nextEvent(service.onDidChange, (e) => e.sourceId === 's-alpha', 'the source to change');
     await assert.rejects(service.loadGames('s-alpha'), /Games are unavailable/);
     await changed;
@@ -187,7 +179,7 @@ describe('SourceService: what a real server may send (scripted server)', () => {
       { game_id: 'g-1', status: 'game_open' },
       { game_id: 'g-2', status: 'game_open' },
     ];
-    await service.attach(client);
+    await service.attach(client, OWNER);
     await service.loadGames('s-beta');
     const changes: SourcesChange[] = [];
     service.onDidChange((e) => changes.push(e));
@@ -214,7 +206,7 @@ describe('SourceService: what a real server may send (scripted server)', () => {
       { id: 'emilf', name: 'emilf.example', description: '' },
       { id: 'emile', name: 'Émile.example', description: '' },
     ];
-    await service.attach(client);
+    await service.attach(client, OWNER);
     assert.deepEqual(
       service.list().map((e) => e.info.id),
       // '_' sorts after upper-case letters and before lower-case ones: the key is lower-case.
@@ -234,7 +226,7 @@ describe('SourceService: what a real server may send (scripted server)', () => {
       }
       return previous(r, s);
     })(server.handler);
-    await service.attach(client);
+    await service.attach(client, OWNER);
     assert.equal(await service.open('new.example'), 's-new');
     await waitFor(() => reported.length > 0, 'the failed refresh to be reported');
     assert.equal(reported[0].context, 'refresh after open');

@@ -8,18 +8,8 @@ import { CachedSources, SourceService, SourcesCache } from '../../src/sources/so
 import { ClientPool, Emulator } from './support/emulatorClients';
 import { RequestLog } from './support/requestLog';
 import { nextEvent, waitFor } from './support/wait';
+import { MemoryCache, OWNER } from './support/memoryCache';
 
-class MemoryCache implements SourcesCache {
-  value: CachedSources | undefined;
-  saves = 0;
-  load(): CachedSources | undefined {
-    return this.value;
-  }
-  async save(value: CachedSources | undefined): Promise<void> {
-    this.saves++;
-    this.value = value;
-  }
-}
 
 /** A cache whose reads work and whose every save is refused (a full disk, a storage service that gave up). */
 class RefusingCache implements SourcesCache {
@@ -58,7 +48,7 @@ describe('SourceService', () => {
   });
 
   it('lists the seeded source live, and caches only ids and names', async () => {
-    await service.attach(client);
+    await service.attach(client, OWNER);
     assert.equal(service.state.kind, 'live');
     const names = service.list().map((e) => e.info.name);
     assert.deepEqual(names, ['demo.instamrkt.local']);
@@ -68,7 +58,7 @@ describe('SourceService', () => {
   });
 
   it('writes the cache only when ids or names change', async () => {
-    await service.attach(client);
+    await service.attach(client, OWNER);
     assert.equal(cache.saves, 1);
     await service.refresh();
     await service.refresh();
@@ -79,7 +69,7 @@ describe('SourceService', () => {
   });
 
   it('sorts by name, ignoring case and accents', async () => {
-    await service.attach(client);
+    await service.attach(client, OWNER);
     await service.open('zeta.example');
     await service.open('Alpha.example');
     await service.open('émile.example');
@@ -91,7 +81,7 @@ describe('SourceService', () => {
   });
 
   it('reads active and upcoming games of a source', async () => {
-    await service.attach(client);
+    await service.attach(client, OWNER);
     const id = service.list()[0].info.id;
     const games = await service.games(id);
     assert.equal(games.active.length, 2);
@@ -100,7 +90,7 @@ describe('SourceService', () => {
   });
 
   it('opens a source and lists it; a server refusal keeps the list as it was', async () => {
-    await service.attach(client);
+    await service.attach(client, OWNER);
     const id = await service.open('new.example.com', 'A description');
     assert.equal(service.get(id)?.info.name, 'new.example.com');
     await service.refresh();
@@ -111,7 +101,7 @@ describe('SourceService', () => {
   });
 
   it('closes a source: gone from the list and the cache, and its games are closed on the server', async () => {
-    await service.attach(client);
+    await service.attach(client, OWNER);
     const id = service.list()[0].info.id;
     const games = await service.games(id);
     const result = await service.close([id]);
@@ -125,7 +115,7 @@ describe('SourceService', () => {
   });
 
   it('reports a close the server refuses and keeps that source', async () => {
-    await service.attach(client);
+    await service.attach(client, OWNER);
     const id = service.list()[0].info.id;
     const result = await service.close(['no-such-source', id]);
     assert.deepEqual(result.closed, [id]);
@@ -135,7 +125,7 @@ describe('SourceService', () => {
   });
 
   it('removes a game closed elsewhere when its 341 broadcast arrives', async () => {
-    await service.attach(client);
+    await service.attach(client, OWNER);
     client.onEvent((m) => service.handleEvent(m));
     const id = service.list()[0].info.id;
     const other = await pool.connected('demo', 'demo');
@@ -152,27 +142,27 @@ describe('SourceService', () => {
   });
 
   it('marks the list stale when detached and live again after re-attaching', async () => {
-    await service.attach(client);
+    await service.attach(client, OWNER);
     service.detach();
     assert.equal(service.state.kind, 'stale');
     assert.equal(service.list().length, 1, 'the last known list stays');
-    await service.attach(client);
+    await service.attach(client, OWNER);
     assert.equal(service.state.kind, 'live');
   });
 
   it('shows the cache as stale before the server answers, then the server replaces it', async () => {
     cache.value = { savedAt: 1_700_000_000_000, sources: [{ id: 'gone', name: 'old.example' }] };
-    service.showCached();
+    service.showCached(OWNER);
     assert.deepEqual(service.state, { kind: 'stale', since: 1_700_000_000_000 });
     assert.deepEqual(service.list().map((e) => e.info.id), ['gone']);
-    await service.attach(client);
+    await service.attach(client, OWNER);
     assert.equal(service.state.kind, 'live');
     assert.equal(service.get('gone'), undefined);
   });
 
   it('re-reads the list after the connection drops mid-close, without re-sending the close', async () => {
     const reconnecting = await pool.connected('demo', 'demo', { reconnect: { initialDelayMs: 10, maxDelayMs: 50 } });
-    await service.attach(reconnecting);
+    await service.attach(reconnecting, OWNER);
     const id = service.list()[0].info.id;
     // The server closes the source, but its reply is held: the drop comes before the client learns the outcome.
     emulator.setFaults({ replyDelays: { close_game_source: 60_000 } });
@@ -189,7 +179,7 @@ describe('SourceService', () => {
     );
     assert.ok(service.get(id), 'the source stays until the server says otherwise');
     await reconnected;
-    await service.attach(reconnecting);
+    await service.attach(reconnecting, OWNER);
     assert.equal(service.get(id), undefined, 'the re-read shows the server closed it');
     assert.deepEqual(
       service.list().map((e) => e.info.id),
@@ -199,12 +189,18 @@ describe('SourceService', () => {
     assert.equal(requests.count('close_game_source'), 1, 'the server received the close once: it was not re-sent');
   });
 
-  it('clear() forgets the list and the cache', async () => {
-    await service.attach(client);
-    await service.clear();
+  it('clear() forgets the list shown but not the saved one (a sign-out removes those through the cache), and the next read is saved again', async () => {
+    await service.attach(client, OWNER);
+    await waitFor(() => cache.saves === 1, 'the list to be saved');
+    const saved = cache.value;
+    service.clear();
     assert.equal(service.list().length, 0);
     assert.equal(service.state.kind, 'empty');
-    assert.equal(cache.value, undefined);
+    assert.equal(cache.value, saved, 'the saved list stays, under its owner');
+    cache.lists.clear(); // as a sign-out's clearAll() leaves it
+    await service.attach(client, OWNER);
+    await waitFor(() => cache.saves === 2, 'the same list to be saved again: the saver forgot what it had written');
+    assert.deepEqual(cache.value?.sources, saved?.sources);
   });
 
   describe('when the cache cannot be written (a local failure never rewrites the server\'s outcome)', () => {
@@ -216,7 +212,7 @@ describe('SourceService', () => {
       refusing = new RefusingCache();
       reported = [];
       local = new SourceService(refusing, (context, error) => reported.push({ context, error }));
-      await local.attach(client);
+      await local.attach(client, OWNER);
     });
 
     afterEach(() => local.dispose());
@@ -240,12 +236,12 @@ describe('SourceService', () => {
     it('tells the first failure of a run through onDidFailToSave, and again after a save worked', async () => {
       const cache = new MemoryCache();
       let refuse = true;
-      const flaky: SourcesCache = { load: () => cache.load(), save: (v) => (refuse ? Promise.reject(new Error('the disk is full')) : cache.save(v)) };
+      const flaky: SourcesCache = { load: (owner) => cache.load(owner), save: (owner, v) => (refuse ? Promise.reject(new Error('the disk is full')) : cache.save(owner, v)) };
       const failures: unknown[] = [];
       const svc = new SourceService(flaky);
       svc.onDidFailToSave((err) => failures.push(err));
       try {
-        await svc.attach(client);
+        await svc.attach(client, OWNER);
         await waitFor(() => failures.length === 1, 'the first failure to be told');
         await svc.open('flaky-1.example');
         await svc.refresh();
@@ -267,7 +263,7 @@ describe('SourceService', () => {
         throw new Error('the log is gone');
       });
       try {
-        await svc.attach(client);
+        await svc.attach(client, OWNER);
         const id = await svc.open('logger-fails.example');
         assert.equal(svc.get(id)?.info.name, 'logger-fails.example');
       } finally {
@@ -291,7 +287,7 @@ describe('SourceService', () => {
     });
 
     it('clear (sign-out) forgets the list even when the cache cannot be cleared', async () => {
-      await local.clear();
+      local.clear();
       assert.equal(local.list().length, 0);
       assert.equal(local.state.kind, 'empty');
     });
