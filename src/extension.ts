@@ -68,34 +68,17 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
 
   const auth = new InstamrktAuthProvider(session);
 
+  const version = (context.extension.packageJSON as { version?: string }).version;
+
   context.subscriptions.push(
-    log,
-    credentials,
-    view,
-    statusBar,
-    testConnectionCleanup,
-    session,
-    service,
-    emulator,
-    emulatorMode,
-    auth,
+    ...[log, credentials, view, statusBar, testConnectionCleanup, session, service, emulator, emulatorMode, auth],
     warnWhenCacheFails(service, notifier),
     followStatus(session, service, statusBar),
     followList(service),
     ...linkServiceToSession(session, service, cache, log.named('sources')),
     credentials.onDidChange((serverUrl) => void session.accountChangedElsewhere(serverUrl)),
     watchSettings({ config, session, emulatorMode, reporter, log: log.named('settings') }),
-    ...registerCommands({
-      config,
-      session,
-      service,
-      view,
-      log,
-      notifier,
-      reporter,
-      emulatorMode,
-      diagnostics: { store: credentials, redactor, version: (context.extension.packageJSON as { version?: string }).version },
-    }),
+    ...registerCommands({ config, session, service, view, log, notifier, reporter, emulatorMode, redactor, store: credentials, version }),
   );
   logActivation(log.named('activation'), activateStart);
   startSession(config, session, emulatorMode, reporter);

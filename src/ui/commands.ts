@@ -6,6 +6,7 @@ import { Commands } from '../host/ids';
 import type { Config } from '../host/config';
 import type { Log } from '../host/log';
 import type { Notifier } from '../host/notifier';
+import type { Redactor } from '../host/redact';
 import { ConnectionLostError, RequestTimeoutError, ServerError, errorMessage } from '../protocol';
 import type { Session } from '../sources/session';
 import type { SourceService } from '../sources/sourceService';
@@ -29,8 +30,12 @@ export interface CommandContext {
   notifier: Notifier;
   reporter: FailureReporter;
   emulatorMode: EmulatorMode;
-  /** What Test Connection needs besides the above: the account store (read only) and the redactor. */
-  diagnostics: Pick<TestConnectionDeps, 'store' | 'redactor' | 'version'>;
+  /** Blanks known secrets in text the user sees (the sign-in prompts, the Test Connection report). */
+  redactor: Redactor;
+  /** The stored accounts, read only (Test Connection logs on with the one for its server). */
+  store: TestConnectionDeps['store'];
+  /** The extension's version, named in the Test Connection report. */
+  version: string | undefined;
 }
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
@@ -66,7 +71,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       return sources.length ? closeSources(ctx, sources[0], sources) : closeGame(ctx, selected.find((n) => n.kind === 'game' || n.kind === 'upcoming'));
     }),
     // The sign-in prompts load on first use (dist/signInFlow.js): nothing needs them at activation.
-    register(Commands.signIn, async () => (await import('./signInFlow.js')).signInWithPassword(ctx.session, (text) => ctx.diagnostics.redactor.blankSecrets(text))),
+    register(Commands.signIn, async () => (await import('./signInFlow.js')).signInWithPassword(ctx.session, (text) => ctx.redactor.blankSecrets(text))),
     register(Commands.signInWithSessionKey, async () => (await import('./signInFlow.js')).signInWithSessionKey(ctx.session)),
     register(Commands.signOut, async () => {
       await ctx.session.signOut();
@@ -84,7 +89,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     register(Commands.stopEmulator, () => ctx.emulatorMode.leave()),
     register(Commands.statusActions, () => pickStatusAction(ctx.session.snapshot)),
     register(Commands.testConnection, async () =>
-      (await loadTestConnection()).testConnection({ ...ctx.diagnostics, config: ctx.config, session: ctx.session, log: ctx.log.named('test connection') }),
+      (await loadTestConnection()).testConnection({ store: ctx.store, redactor: ctx.redactor, version: ctx.version, config: ctx.config, session: ctx.session, log: ctx.log.named('test connection') }),
     ),
     register(Commands.copyConnectionReport, async () => (await loadTestConnection()).copyReport()),
   ];
