@@ -6,7 +6,6 @@
 import { CodeTable, OpName, ResName } from './codes';
 import { AuthenticationError, ConnectionLostError, DisposedError, errorMessage, formatDuration, isPermanent, NotConnectedError, ProtocolError } from './errors';
 import { routeFor, withCertificateDate, type Route } from './network';
-import { loadWebSocketClass } from './webSocketClass';
 import { buildHandshakeUrl, redactHandshakeUrl } from './handshake';
 import type { MessageOf, ServerMessage } from './messages';
 import { KeepAlive } from './keepAlive';
@@ -142,7 +141,7 @@ export class Connection {
     if (!credentials || !credentials.userId || !credentials.sessionKey) throw new AuthenticationError('Not signed in to Instamrkt: no user id and session key.');
 
     const url = buildHandshakeUrl(this.#opts.serverUrl, credentials.userId, credentials.sessionKey);
-    const [route] = await Promise.all([routeFor(url, this.#opts.network()), loadWebSocketClass()]);
+    const route = await routeFor(url, this.#opts.network());
     if (stale()) throw cancelled();
     this.#log('info', `Connecting to ${redactHandshakeUrl(url)}, ${route.decision.reason}`);
     const channel = this.#openChannel(url, route);

@@ -14,7 +14,6 @@ import { adviceFor, StepFailure } from './diagnoseAdvice';
 import type { DiagnoseInput, StepId, StepResult, StepStatus, NextAction } from './diagnose';
 import { AuthenticationError, describeError, errorMessage, InvalidArgumentError } from './errors';
 import { buildHandshakeUrl, checkRestUrl, checkWebSocketUrl } from './handshake';
-import { loadWebSocketClass } from './webSocketClass';
 import { logOn } from './logon';
 import { proxyAuthenticationError, routeFor, type Route } from './network';
 import { displayProxy } from './proxy';
@@ -213,8 +212,6 @@ const upgrade: Step = {
     const { account } = run.input;
     // Signed out: a made-up account, which a server must refuse (HTTP 401); that answer still proves the endpoint is there.
     const who = account ?? { userId: '0', sessionKey: randomBytes(16).toString('hex') };
-    // ws loads on first use (webSocketClass.ts); a test run before any connect has not loaded it yet.
-    await loadWebSocketClass();
     const channel = new RequestChannel(buildHandshakeUrl(url.href, who.userId, who.sessionKey), { maxPayload: DEFAULT_MAX_PAYLOAD, requestTimeoutMs: run.input.timeoutMs, route: routeOf(run) }, {
       onEvent: () => undefined,
       onProtocolError: () => undefined,

@@ -5,7 +5,7 @@ import type WebSocket from 'ws';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { AuthenticationError, ConnectionFailedError, describeError, ProtocolError } from './errors';
 import { networkFailure, proxyAuthenticationError, type Route } from './network';
-import { webSocketClass } from './webSocketClass';
+import type { WebSocketClass } from './webSocketClass';
 
 export interface SocketHandlers {
   onFrame(data: WebSocket.RawData, isBinary: boolean): void;
@@ -26,8 +26,7 @@ export interface SocketOptions {
  * Starts opening a socket. `opened` resolves on 'open' and rejects with the
  * reason it did not open; `socket` is there at once, so a caller can abort.
  */
-export function openSocket(url: URL, options: SocketOptions, handlers: SocketHandlers): { socket: WebSocket; opened: Promise<void> } {
-  const WebSocketClass = webSocketClass();
+export function openSocket(WebSocketClass: WebSocketClass, url: URL, options: SocketOptions, handlers: SocketHandlers): { socket: WebSocket; opened: Promise<void> } {
   const socket = new WebSocketClass(url, {
     maxPayload: options.maxPayload,
     handshakeTimeout: options.handshakeTimeoutMs,

@@ -3,11 +3,14 @@
 // decision. One timer, for the earliest deadline, however many requests are in
 // flight. A channel lives exactly as long as its socket: once closed it
 // ignores whatever that socket still delivers, so nothing late is ever matched.
+// The `ws` library loads with the first channel (webSocketClass.ts), so no
+// caller has to think of it.
 import type WebSocket from 'ws';
 import { CodeTable, OpName, ResName } from './codes';
 import { ConnectionLostError, ProtocolError, RequestTimeoutError } from './errors';
 import { decodeFrame, encodeRequest, MessageOf, ServerMessage } from './messages';
 import { openSocket } from './openSocket';
+import { loadWebSocketClass } from './webSocketClass';
 import { EchoIds, PendingRequest, rawEchoIds, RequestQueue } from './requestQueue';
 import type { Logger } from './clientOptions';
 import type { Route } from './network';
@@ -39,7 +42,8 @@ export class RequestChannel {
   codes: CodeTable = CodeTable.documented;
   /** Resolves when the socket opens; rejects with the reason it did not. */
   readonly opened: Promise<void>;
-  readonly #socket: WebSocket;
+  /** There once `ws` has loaded (at once after the first channel). */
+  #socket: WebSocket | undefined;
   readonly #queue = new RequestQueue<Ticket>();
   readonly #timeoutMs: number;
   readonly #hooks: ChannelHooks;
@@ -50,26 +54,31 @@ export class RequestChannel {
   constructor(url: URL, options: ChannelOptions, hooks: ChannelHooks) {
     this.#timeoutMs = options.requestTimeoutMs;
     this.#hooks = hooks;
-    const { socket, opened } = openSocket(
-      url,
-      { maxPayload: options.maxPayload, handshakeTimeoutMs: options.requestTimeoutMs, route: options.route },
-      {
-        onFrame: (data, isBinary) => this.#onFrame(data, isBinary),
-        onClose: (why) => {
-          if (!this.#closed) hooks.onClose(this, why);
+    this.opened = loadWebSocketClass().then((WebSocketClass) => {
+      if (this.#closed) throw new ConnectionLostError('closed before it opened');
+      const { socket, opened } = openSocket(
+        WebSocketClass,
+        url,
+        { maxPayload: options.maxPayload, handshakeTimeoutMs: options.requestTimeoutMs, route: options.route },
+        {
+          onFrame: (data, isBinary) => this.#onFrame(data, isBinary),
+          onClose: (why) => {
+            if (!this.#closed) hooks.onClose(this, why);
+          },
+          onProtocolError: (error) => {
+            if (!this.#closed) hooks.onProtocolError(error);
+          },
         },
-        onProtocolError: (error) => {
-          if (!this.#closed) hooks.onProtocolError(error);
-        },
-      },
-    );
-    this.#socket = socket;
-    this.opened = opened;
+      );
+      this.#socket = socket;
+      return opened;
+    });
   }
 
   /** Open and not closed: requests can be sent. */
   get isOpen(): boolean {
-    return !this.#closed && this.#socket.readyState === this.#socket.OPEN;
+    const socket = this.#socket;
+    return !this.#closed && socket !== undefined && socket.readyState === socket.OPEN;
   }
 
   get pendingCount(): number {
@@ -90,7 +99,7 @@ export class RequestChannel {
       });
       this.#arm(entry.deadline);
       this.#hooks.log('trace', `→ ${opName}`);
-      this.#socket.send(encodeRequest(codes.op(opName), params), (error) => {
+      this.#socket?.send(encodeRequest(codes.op(opName), params), (error) => {
         // A failed write means the socket is going down; its 'close' fails everything pending.
         if (error) this.#hooks.log('debug', `Write of ${opName} failed: ${error.message}`);
       });
@@ -105,8 +114,9 @@ export class RequestChannel {
     if (this.#closed) return;
     this.#closed = true;
     this.#disarm();
-    if (reason !== undefined && this.#socket.readyState === this.#socket.OPEN) this.#socket.close(1000, reason);
-    else this.#socket.terminate();
+    const socket = this.#socket;
+    if (socket && reason !== undefined && socket.readyState === socket.OPEN) socket.close(1000, reason);
+    else socket?.terminate();
     for (const entry of this.#queue.drain()) entry.ticket.reject(error);
   }
 
