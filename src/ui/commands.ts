@@ -21,6 +21,9 @@ import type { TreeNode } from './sourcesTree';
 import type { TestConnectionDeps } from './testConnection';
 import { loadTestConnection } from './testConnectionLoader';
 
+/** How long a success that needs no action stays in the status bar. */
+const SUCCESS_SHOWN_MS = 8000;
+
 export interface CommandContext {
   config: Config;
   session: Session;
@@ -118,9 +121,8 @@ async function openSource(ctx: CommandContext): Promise<void> {
   }
   // Opened on the server: a tree that cannot reveal it now does not make that a failure.
   await ctx.view.reveal(id).catch((err: unknown) => ctx.log.named('commands').debug(`Could not reveal ${id}: ${errorMessage(err)}`));
-  const copy = vscode.l10n.t('Copy ID');
-  const answer = await vscode.window.showInformationMessage(vscode.l10n.t('Opened game source "{0}" ({1}).', input.name, id), copy);
-  if (answer === copy) await vscode.env.clipboard.writeText(id);
+  // No toast: a Copy ID button would outlive the source. The row, selected now, has Copy Source ID.
+  vscode.window.setStatusBarMessage(vscode.l10n.t('Opened game source "{0}" ({1}).', input.name, id), SUCCESS_SHOWN_MS);
 }
 
 /** Tree: (clicked, selection). Palette: nothing, so ask. */
@@ -162,7 +164,7 @@ async function closeSources(ctx: CommandContext, node: unknown, nodes: unknown):
   const names = new Map(targets.map((t) => [t.id, t.name]));
   if (result.closed.length) {
     const closedNames = result.closed.map((id) => `"${names.get(id) ?? id}"`).join(', ');
-    void vscode.window.showInformationMessage(vscode.l10n.t('Closed {0}.', closedNames));
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Closed {0}.', closedNames), SUCCESS_SHOWN_MS);
   }
   for (const f of result.failed) {
     const why =

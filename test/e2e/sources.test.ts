@@ -96,8 +96,11 @@ describe('Game sources in the browser', function () {
     await waitUntil('the over-long count', 10_000, async () => /513\/512 characters — 1 too many/.test(await wb.quickInputMessage()));
     // While a validation message shows it replaces the prompt, so wait on the step's title.
     await step('a description that fits', () => wb.answerInput('Opened from the browser', { prompt: /Open Game Source \(2\/2\)/ }));
-    await step('confirmation with Copy ID', () => wb.waitForNotification(new RegExp(`Opened game source "${SOURCE.replace(/\./g, '\\.')}"`)));
+    const opened = new RegExp(`Opened game source "${SOURCE.replace(/\./g, '\\.')}"`);
+    await step('the status bar says it opened', () => wb.waitForStatusBar(opened));
     await step('the new source in the tree', () => wb.treeRow(VIEW, SOURCE));
+    // Success needs no action: no toast (a Copy ID button there would outlive the source; the row has Copy Source ID).
+    assert.equal(await wb.page.locator('.notification-toast', { hasText: opened }).count(), 0, 'no toast for the open');
     const onServer = await (await serverView()).listGameSources();
     const created = onServer.find((s) => s.name === SOURCE);
     assert.ok(created, 'the emulator has the new source');
@@ -143,7 +146,7 @@ describe('Game sources in the browser', function () {
     await step('press Close Source', () => wb.clickDialogButton('Close Source'));
     // closeConfirmation defaults to auto: a source that hosts games is also typed by name.
     await step('type its name', () => wb.answerInput(SOURCE, { prompt: /Type the source name/ }));
-    await step('closed notification', () => wb.waitForNotification(new RegExp(`Closed "${SOURCE.replace(/\./g, '\\.')}"`)));
+    await step('the status bar says it closed', () => wb.waitForStatusBar(new RegExp(`Closed "${SOURCE.replace(/\./g, '\\.')}"`)));
     await waitUntil('the row to leave the tree', 10_000, async () => !(await wb.treeLabels(VIEW)).includes(SOURCE));
     assert.ok(!(await api.listGameSources()).some((s) => s.id === source.id), 'the source is closed on the server');
     assert.deepEqual(await api.listGamesForSource(source.id), [], 'no active game remains under it');
