@@ -20,7 +20,7 @@ import { watchSettings } from './ui/settingsWatcher';
 import { SourcesView } from './ui/sourcesView';
 import type { SourcesTreeProvider } from './ui/sourcesTree';
 import { StatusBar } from './ui/statusBar';
-import { followList, followStatus } from './ui/contextKeys';
+import { followList, followSettingProblems, followStatus } from './ui/contextKeys';
 import { logActivation, startSession } from './ui/startUp';
 import { linkServiceToSession } from './sources/serviceLink';
 import { testConnectionCleanup } from './ui/testConnectionLoader';
@@ -59,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
   const cache = new GlobalStateSourcesCache(context.globalState);
   const sourcesLog = log.named('sources');
   const service = new SourceService(cache, (what, err) => sourcesLog.warn(`${what}: ${errorMessage(err)}`), Date.now, sourcesLog);
-  const view = new SourcesView(service, () => session.snapshot.status.kind, (listener) => session.onDidChange(listener));
+  const view = new SourcesView(service, () => session.snapshot, (listener) => session.onDidChange(listener));
   const statusBar = new StatusBar();
   const emulator = new LocalEmulator(path.join(context.extensionPath, 'dist', 'emulator.js'), path.join(context.globalStorageUri.fsPath, 'emulator-state.json'));
   const notifier = new Notifier(log.named('notice'), (text) => redactor.blankSecrets(text));
@@ -75,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): InstamrktApi {
     warnWhenCacheFails(service, notifier),
     followStatus(session, service, statusBar),
     followList(service),
+    followSettingProblems(config),
     ...linkServiceToSession(session, service, cache, log.named('sources')),
     credentials.onDidChange((serverUrl) => void session.accountChangedElsewhere(serverUrl)),
     watchSettings({ config, session, emulatorMode, reporter, log: log.named('settings') }),

@@ -39,6 +39,12 @@ export const Views = {
 export const ContextKeys = {
   state: 'instamrkt.state',
   emulatorRunning: 'instamrkt.emulatorRunning',
+  /** True after the local emulator stopped unexpectedly, until it is started again or left. */
+  emulatorStopped: 'instamrkt.emulatorStopped',
+  /** True while this window is pointed at the local emulator. */
+  usingEmulator: 'instamrkt.usingEmulator',
+  /** The first connection setting that cannot be used (e.g. 'instamrkt.serverUrl'), or '' when all can. */
+  badSetting: 'instamrkt.badSetting',
   /** True once the server's source list has been read (so "no sources" is not shown while it loads). */
   listLoaded: 'instamrkt.listLoaded',
   /** True when the server's source list has been read and is empty: the only time "no open game sources" is true. */

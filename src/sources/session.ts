@@ -139,9 +139,11 @@ export class Session {
   }
 
   /** Closes the connection; stays signed in. */
-  disconnect(): void {
+  disconnect(reason?: string): void {
     const intent = this.#begin('disconnect');
     this.#link.close();
+    // Why, when it was not the user's choice (the local emulator stopped): the view and the tooltip say so.
+    if (reason !== undefined) this.#feed.lastError = reason;
     this.#feed.publish();
     // A disconnect during start leaves nobody to read the store: read it here, or "starting" would stay.
     if (!this.#accounts.known) void this.#load(intent).then(() => this.#feed.publish(), () => undefined);

@@ -1,11 +1,14 @@
 // What the status bar and the view's welcome content follow: the session's
-// status (status item + `instamrkt.state`) and whether the server's list is
-// loaded and empty (`instamrkt.listLoaded`, `instamrkt.listEmpty`).
+// status (status item, `instamrkt.state`, `instamrkt.usingEmulator`), whether
+// the server's list is loaded and empty (`instamrkt.listLoaded`,
+// `instamrkt.listEmpty`), and which connection setting cannot be used
+// (`instamrkt.badSetting`), so the not-connected welcome names the reason.
 import vscode = require('vscode');
 import { ContextKeys } from '../host/ids';
 import type { Session } from '../sources/session';
 import { listOwner, type SourceService } from '../sources/sourceService';
 import type { StatusBar } from './statusBar';
+import type { Config } from '../host/config';
 
 const setContext = (key: string, value: unknown) => void vscode.commands.executeCommand('setContext', key, value);
 
@@ -14,6 +17,7 @@ export function followStatus(session: Session, service: SourceService, statusBar
     const snap = session.snapshot;
     statusBar.update(snap);
     setContext(ContextKeys.state, snap.status.kind);
+    setContext(ContextKeys.usingEmulator, snap.usingEmulator);
     // Not connected and nothing shown yet: the last known list, marked stale, rather than nothing.
     if ((snap.status.kind === 'connecting' || snap.status.kind === 'disconnected') && service.state.kind === 'empty') service.showCached(listOwner(snap.serverUrl, snap.userId));
   });
@@ -30,4 +34,15 @@ export function followList(service: SourceService): vscode.Disposable {
     if (empty !== keys.empty) setContext(ContextKeys.listEmpty, (keys.empty = empty));
     if (loaded !== keys.loaded) setContext(ContextKeys.listLoaded, (keys.loaded = loaded));
   });
+}
+
+/** Sets `instamrkt.badSetting` now and after every settings change: the first connection setting that cannot be used, or ''. */
+export function followSettingProblems(config: Config): vscode.Disposable {
+  let shown: string | undefined;
+  const update = () => {
+    const setting = config.problems()[0]?.setting ?? '';
+    if (setting !== shown) setContext(ContextKeys.badSetting, (shown = setting));
+  };
+  update();
+  return vscode.workspace.onDidChangeConfiguration(update);
 }

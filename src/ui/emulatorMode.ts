@@ -40,7 +40,8 @@ export class EmulatorMode implements vscode.Disposable {
       if (!expected) {
         deps.log.error(`The local emulator stopped unexpectedly (code ${code ?? 'none'}${signal ? `, signal ${signal}` : ''}).`);
         // Nothing will listen on its port again: stop retrying it, and say so once, with Start Local Emulator.
-        if (deps.session.snapshot.usingEmulator) deps.session.disconnect();
+        void vscode.commands.executeCommand('setContext', ContextKeys.emulatorStopped, true);
+        if (deps.session.snapshot.usingEmulator) deps.session.disconnect(vscode.l10n.t('The local emulator stopped unexpectedly.'));
         deps.notifier.show(emulatorExitedNotice());
       }
     });
@@ -56,6 +57,7 @@ export class EmulatorMode implements vscode.Disposable {
       if (!current()) return;
       log.info(`Local emulator running at ${running.httpUrl} (pid ${running.pid ?? '?'})`);
       await vscode.commands.executeCommand('setContext', ContextKeys.emulatorRunning, true);
+      await vscode.commands.executeCommand('setContext', ContextKeys.emulatorStopped, false);
       if (!current()) return;
       // One switch, sign-in included: the status goes starting → connecting → connected, never "signed out" between.
       await session.useEndpoints({ ...config.endpoints, serverUrl: running.wsUrl, restUrl: running.httpUrl }, false, { username: 'demo', password: 'demo' });
@@ -74,6 +76,7 @@ export class EmulatorMode implements vscode.Disposable {
    */
   async leave(): Promise<void> {
     this.#generation++;
+    void vscode.commands.executeCommand('setContext', ContextKeys.emulatorStopped, false);
     const { emulator, session, config, credentials, cache, log } = this.#deps;
     const snapshot = session.snapshot;
     const emulatorServer = snapshot.usingEmulator ? snapshot.serverUrl : undefined;

@@ -2,14 +2,15 @@
 // step: Open Settings for a bad setting (VS Code's proxy settings for a proxy
 // problem, the server URLs for a certificate for another host), Start Local
 // Emulator when the emulator stopped, Sign In when a sign-in was refused,
-// Show Log otherwise. A local failure (the cache) is told apart from the
+// Connect when not connected, Test Connection when the server could not be
+// reached or the connection failed, and Show Log always. A local failure (the cache) is told apart from the
 // operation's outcome.
 import vscode = require('vscode');
 import type { Config, SettingProblem } from '../host/config';
 import { LocalEmulatorError } from '../host/localEmulator';
 import type { NextStep, Notice, Notifier } from '../host/notifier';
 import { Commands } from '../host/ids';
-import { AuthenticationError, CertificateError, InstamrktError, ProxyError, errorMessage } from '../protocol';
+import { AuthenticationError, CertificateError, ConnectionFailedError, ConnectionLostError, InstamrktError, NotConnectedError, ProxyError, RequestTimeoutError, errorMessage } from '../protocol';
 import { SupersededError } from '../sources/session';
 import type { SourceService } from '../sources/sourceService';
 
@@ -19,6 +20,8 @@ export const NextSteps = {
   openSettings: (setting: string) => step(vscode.l10n.t('Open Settings'), 'workbench.action.openSettings', setting),
   startEmulator: () => step(vscode.l10n.t('Start Local Emulator'), Commands.startEmulator),
   signIn: () => step(vscode.l10n.t('Sign In'), Commands.signIn),
+  connect: () => step(vscode.l10n.t('Connect'), Commands.connect),
+  testConnection: () => step(vscode.l10n.t('Test Connection'), Commands.testConnection),
   showLog: () => step(vscode.l10n.t('Show Log'), Commands.showLog),
 };
 
@@ -40,6 +43,11 @@ function networkSetting(err: unknown): string | undefined {
   return err instanceof InstamrktError && err.code === 'proxy-authentication' ? 'http.proxy' : undefined;
 }
 
+/** A failure to reach the server, or of the connection itself: Test Connection tells which step fails. */
+function reachability(err: unknown): boolean {
+  return err instanceof ConnectionFailedError || err instanceof ConnectionLostError || err instanceof RequestTimeoutError || err instanceof CertificateError || err instanceof ProxyError;
+}
+
 export function errorNotice(err: unknown): Notice {
   const setting = networkSetting(err);
   const steps =
@@ -49,7 +57,11 @@ export function errorNotice(err: unknown): Notice {
         ? [NextSteps.startEmulator(), NextSteps.showLog()]
         : setting
           ? [NextSteps.openSettings(setting), NextSteps.showLog()]
-          : [NextSteps.showLog()];
+          : err instanceof NotConnectedError
+            ? [NextSteps.connect(), NextSteps.showLog()]
+            : reachability(err)
+              ? [NextSteps.testConnection(), NextSteps.showLog()]
+              : [NextSteps.showLog()];
   return { severity: 'error', message: errorMessage(err), steps };
 }
 

@@ -1,25 +1,30 @@
 // The Game Sources TreeView: the provider, multi-select, and the message
-// shown above a last known list (why it may be out of date).
+// shown above a last known list (why it may be out of date, and why it is not
+// connected when that is known).
 import vscode = require('vscode');
 import { Views } from '../host/ids';
 import type { ListState, SourceService } from '../sources/sourceService';
-import type { StatusKind } from '../sources/status';
+import type { SessionSnapshot } from '../sources/status';
 import { SourcesTreeProvider } from './sourcesTree';
 
 /**
  * What the view says above the list: nothing for a list as the server last
- * said; for a last known list, why it is shown. Connected and still reading
- * is not "offline": saying so would be false.
+ * said; for a last known list, why it is shown, and while not connected the
+ * reason when one is known (a refused setting, a lost connection, a refused
+ * sign-in). Connected and still reading is not "offline": saying so would be false.
  */
-export function listMessage(list: ListState, rows: number, status: StatusKind, time: (epochMs: number) => string): string | undefined {
+export function listMessage(list: ListState, rows: number, session: Pick<SessionSnapshot, 'status' | 'lastError'>, time: (epochMs: number) => string): string | undefined {
   if (list.kind !== 'stale' || rows === 0) return undefined;
   const at = list.since === undefined ? undefined : time(list.since);
-  if (status === 'connected') {
+  const { status } = session;
+  if (status.kind === 'connected') {
     return at === undefined
       ? vscode.l10n.t('Reading the list from the server — showing the last known list.')
       : vscode.l10n.t('Reading the list from the server — showing the list as last known at {0}.', at);
   }
-  return at === undefined ? vscode.l10n.t('Offline — showing the last known list.') : vscode.l10n.t('Offline — showing the list as last known at {0}.', at);
+  const offline = at === undefined ? vscode.l10n.t('Offline — showing the last known list.') : vscode.l10n.t('Offline — showing the list as last known at {0}.', at);
+  const reason = status.kind === 'disconnected' || status.kind === 'authFailed' ? (status.error ?? session.lastError) : undefined;
+  return reason ? `${offline} ${vscode.l10n.t('Not connected: {0}', reason)}` : offline;
 }
 
 export class SourcesView implements vscode.Disposable {
@@ -29,10 +34,10 @@ export class SourcesView implements vscode.Disposable {
   readonly #subscriptions: { dispose(): void }[];
 
   readonly #service: SourceService;
-  readonly #status: () => StatusKind;
+  readonly #status: () => SessionSnapshot;
 
-  /** `status` is the connection status now; `onStatus` fires when it changes. */
-  constructor(service: SourceService, status: () => StatusKind, onStatus: (listener: () => void) => { dispose(): void }) {
+  /** `status` is the session's status now; `onStatus` fires when it changes. */
+  constructor(service: SourceService, status: () => SessionSnapshot, onStatus: (listener: () => void) => { dispose(): void }) {
     this.#service = service;
     this.#status = status;
     this.provider = new SourcesTreeProvider(service);

@@ -144,7 +144,7 @@ describe('Stop Local Emulator', function () {
     }
   });
 
-  it('when the emulator dies, says so once with Start Local Emulator and stops retrying its dead port', async () => {
+  it('when the emulator dies, says so once with Start Local Emulator, stops retrying its dead port, and the status names the reason', async () => {
     let pid: number | undefined;
     try {
       await vscode.commands.executeCommand('instamrkt.startEmulator');
@@ -168,6 +168,7 @@ describe('Stop Local Emulator', function () {
         () => JSON.stringify(a.session.snapshot.status),
       );
       assert.equal(a.notices().slice(shown).filter(died).length, 1, 'said once');
+      assert.match(a.session.snapshot.lastError ?? '', /local emulator stopped unexpectedly/, 'the status (tooltip, the line above a last known list) names the reason');
     } finally {
       await cleanUp(pid);
     }

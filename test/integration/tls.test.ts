@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startEmulator, type Emulator } from '../../src/emulator/server';
 import type { InstamrktApi } from '../../src/extension';
-import { CertificateError, ProxyAuthenticationError, ProxyError } from '../../src/protocol/errors';
+import { CertificateError, ConnectionFailedError, ConnectionLostError, NotConnectedError, ProxyAuthenticationError, ProxyError, ServerError } from '../../src/protocol/errors';
 import { errorNotice } from '../../src/ui/notices';
 import { api, noticeAfter, pki, pointAt, readPair, savedSettings, stepsOf } from './networkKit';
 import { until } from './until';
@@ -52,16 +52,20 @@ describe('TLS in the real host (the test CA trusted through NODE_EXTRA_CA_CERTS)
     await until('the closed source to leave the list', () => !names().includes('tls-in-host.example'));
   });
 
-  it('gives each certificate and proxy problem its next step: the setting that can fix it, and Show Log', () => {
+  it('gives each certificate, proxy and connection problem its next step: the setting that can fix it, else Test Connection (Connect when not connected), and Show Log', () => {
     const steps = (err: Error): string[] => errorNotice(err).steps.map((s) => `${s.label}${s.args.length > 0 ? ` ${String(s.args[0])}` : ''}`);
     assert.deepEqual(steps(new CertificateError('m', 'wrong-host', 'h', false)), ['Open Settings instamrkt', 'Show Log']);
     assert.deepEqual(steps(new CertificateError('m', 'untrusted', 'h', false)), ['Open Settings http.systemCertificates', 'Show Log']);
     assert.deepEqual(steps(new CertificateError('m', 'self-signed', 'h', false)), ['Open Settings http.systemCertificates', 'Show Log']);
-    assert.deepEqual(steps(new CertificateError('m', 'expired', 'h', false)), ['Show Log']);
+    assert.deepEqual(steps(new CertificateError('m', 'expired', 'h', false)), ['Test Connection', 'Show Log'], 'no setting fixes an expired certificate');
     assert.deepEqual(steps(new CertificateError('m', 'self-signed', 'proxy', true)), ['Open Settings http.proxyStrictSSL', 'Show Log']);
     assert.deepEqual(steps(new ProxyAuthenticationError('m', 'http://p:1')), ['Open Settings http.proxy', 'Show Log']);
     assert.deepEqual(steps(new ProxyError('m', 'http.proxy')), ['Open Settings http.proxy', 'Show Log']);
-    assert.deepEqual(steps(new ProxyError('m', 'HTTPS_PROXY')), ['Show Log'], 'an environment variable is not a setting');
+    assert.deepEqual(steps(new ProxyError('m', 'HTTPS_PROXY')), ['Test Connection', 'Show Log'], 'an environment variable is not a setting');
+    assert.deepEqual(steps(new ConnectionFailedError('m')), ['Test Connection', 'Show Log']);
+    assert.deepEqual(steps(new ConnectionLostError('m')), ['Test Connection', 'Show Log']);
+    assert.deepEqual(steps(new NotConnectedError()), ['Connect', 'Show Log']);
+    assert.deepEqual(steps(new ServerError('refused')), ['Show Log'], "the server's refusal: nothing to test or set");
   });
 
   const refused: [string, 'selfSigned' | 'wrongHost', RegExp][] = [
@@ -82,7 +86,7 @@ describe('TLS in the real host (the test CA trusted through NODE_EXTRA_CA_CERTS)
     });
   }
 
-  it('when the server\'s certificate has expired: the connection fails naming the problem and the host, is not retried, and Connect says so with Show Log', async () => {
+  it('when the server\'s certificate has expired: the connection fails naming the problem and the host, is not retried, and Connect says so with Test Connection and Show Log', async () => {
     await pointAt(a, emu.url, emu.wsUrl);
     await a.session.signIn('demo', 'demo');
     assert.equal(a.session.snapshot.status.kind, 'connected');
@@ -98,7 +102,10 @@ describe('TLS in the real host (the test CA trusted through NODE_EXTRA_CA_CERTS)
     const shown = a.notices().length;
     await vscode.commands.executeCommand('instamrkt.connect');
     const notice = await noticeAfter(a, shown, /^The certificate of 127\.0\.0\.1 expired on \w{3}, \d{2} \w{3} \d{4} [\d:]{8} GMT\. The server has to renew it/);
-    assert.deepEqual(stepsOf(notice), [{ label: 'Show Log', args: [] }]);
+    assert.deepEqual(stepsOf(notice), [
+      { label: 'Test Connection', args: [] },
+      { label: 'Show Log', args: [] },
+    ]);
     const after = statusNow(a);
     assert.ok(after.kind === 'disconnected' && after.nextRetryAt === undefined, 'still no retry after Connect');
   });

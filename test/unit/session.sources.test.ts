@@ -86,4 +86,15 @@ describe('Session and SourceService as the extension links them (issue 12)', () 
     assert.deepEqual(names(aliceOwner), ['alice-only.example'], "alice's saved list is as she left it");
     assert.equal(cache.lists.size, 2, 'nothing saved under any other key');
   });
+
+  it('a disconnect with a reason (the local emulator stopped) publishes it as the last error; the next connection clears it', async () => {
+    await session.signIn('demo', 'demo');
+    session.disconnect('The local emulator stopped unexpectedly.');
+    assert.equal(session.snapshot.status.kind, 'disconnected');
+    assert.equal(session.snapshot.lastError, 'The local emulator stopped unexpectedly.');
+    await session.connect();
+    assert.equal(session.snapshot.lastError, undefined, 'cleared by the connection');
+    session.disconnect();
+    assert.equal(session.snapshot.lastError, undefined, 'a Disconnect the user chose gives no reason');
+  });
 });
