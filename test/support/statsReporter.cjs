@@ -1,6 +1,4 @@
-// Mocha reporter for runAll's unit phase: mocha's spec output, plus the run's
-// counts written as JSON to HARNESS_STATS_FILE so the top-level runner can
-// total them without parsing text.
+// Starts nothing: mocha's spec reporter plus the run's counts, written as JSON to HARNESS_STATS_FILE, so `npm test` (jobs.ts) totals its unit and size phases without parsing text.
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS file: mocha loads reporters with require() */
 const fs = require('node:fs');
 const mocha = require('mocha');
