@@ -3,19 +3,19 @@ import * as path from 'node:path';
 import { faultCliArgs, type EmulatorFaults } from '../../src/emulator/faults';
 import { READY_LINE, webSocketUrlFor } from '../../src/emulator/readyLine';
 import { repoRoot } from './paths';
-import { startChild, waitForOutput, type Child } from './processes';
+import { pollUntil, startChild, type Child } from './processes';
 
+/**
+ * `stateFile`: where it keeps its state between runs; `port`: 0 (default) lets the kernel pick; `verbose`: log every
+ * request by operation name, readable through `child.tail()`; `replyDelays`: replies to hold, by operation name, in ms
+ * (a slow server); `faults`: fault modes, passed as their CLI flags (see src/emulator/README.md).
+ */
 export interface EmulatorOptions {
-  /** Where the emulator keeps its state between runs. */
   readonly stateFile: string;
-  /** 0 (default) lets the kernel pick a free port. */
   readonly port?: number;
   readonly logFile?: string;
-  /** Log every request by operation name (--verbose), readable through `child.tail()`. */
   readonly verbose?: boolean;
-  /** Replies to hold, by operation name, in ms (--delay-reply): a slow server. */
   readonly replyDelays?: Readonly<Record<string, number>>;
-  /** Fault modes, passed as their CLI flags (see src/emulator/README.md). */
   readonly faults?: EmulatorFaults;
 }
 
@@ -40,7 +40,16 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const faults = { ...options.faults, replyDelays: { ...options.faults?.replyDelays, ...options.replyDelays } };
   const args = [script, '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--seed', 'demo', '--state', options.stateFile, ...faultCliArgs(faults)];
   const child = startChild('emulator', process.execPath, options.verbose ? [...args, '--verbose'] : args, { cwd: repoRoot, logFile: options.logFile });
-  const [, restUrl] = await waitForOutput(child, READY_LINE, 20_000);
+  let restUrl: string;
+  try {
+    [, restUrl] = await pollUntil(`the emulator's ready line`, 20_000, () => {
+      if (child.status() !== undefined) throw new Error(`the emulator exited (${child.status()}) before it was ready; last output:\n${child.tail()}`);
+      return READY_LINE.exec(child.tail(200)) ?? undefined;
+    }, 50);
+  } catch (err) {
+    await child.stop();
+    throw err;
+  }
   const port = Number(new URL(restUrl).port);
   return { restUrl, serverUrl: webSocketUrlFor(restUrl), port, stateFile: options.stateFile, child, stop: () => child.stop() };
 }

@@ -1,4 +1,4 @@
-// Starts the extension in a real VS Code for the in-host, e2e and start jobs and the benchmarks: the emulator, code-server with the freshly built VSIX, and Chromium on the workbench.
+// Starts the extension in a real VS Code, as a person gets it, for the in-host, e2e and start jobs and the benchmarks: the emulator, code-server with the freshly built VSIX, and Chromium on the workbench.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -8,7 +8,7 @@ import { startEmulator, useEmulatorBuild, type RunningEmulator } from './emulato
 import { cacheDir, CHROMIUM_PATH, EXTENSION_ID } from './paths';
 import { freePort, isListening, liveChildren, onShutdown, pidAlive, pollUntil, run, startChild, type Child } from './processes';
 import { BROWSER_PACKAGES, ensureCodeServer, ensureSystemPackages, type CodeServerInstall } from './provision';
-import { buildTestRunner, suiteConfig, suiteFiles, waitForResults, type InHostSuite } from './suite';
+import { buildTestRunner, waitForResults, writeRunFile, type InHostSuite } from './suite';
 import { buildExtension, packageVsix } from './vsix';
 
 export interface HarnessOptions {
@@ -18,20 +18,19 @@ export interface HarnessOptions {
   readonly extensionRoot?: string;
   /** false: no emulator, and instamrkt.serverUrl / restUrl stay as the user set them (npm start: the extension starts its own). */
   readonly emulator?: boolean;
-  /** Default: a fresh folder in the run folder; a kept one keeps a person's state (npm start). */
+  /** npm start's: a kept profile (default: fresh in the run folder) and port 8080 (default: a free one). */
   readonly userDataDir?: string;
-  /** Default: a free port. */
   readonly port?: number;
   /** A suite to run in the extension host, carried by the test-runner extension (read it with suiteResults()). */
   readonly suite?: InHostSuite;
   /** User settings on top of the harness's (which point the extension at the emulator). */
   readonly settings?: Record<string, unknown>;
-  /** Environment for code-server and its extension host (e.g. NODE_EXTRA_CA_CERTS, to trust a test CA as a system one). */
+  /** Environment for code-server and its extension host (NODE_EXTRA_CA_CERTS: trust a test CA as a system one). */
   readonly codeServerEnv?: Record<string, string>;
   /** Open the workbench in Chromium (the extension host starts only when a window connects). */
   readonly browser?: boolean;
-  /** VS Code's log level for every logger, extension channels included (the in-host suite checks no level logs a secret). */
-  readonly logLevel?: 'trace' | 'debug' | 'info';
+  /** VS Code's log level for every logger (the in-host suite checks that no level logs a secret). */
+  readonly logLevel?: 'trace';
   readonly log?: (line: string) => void;
 }
 
@@ -42,11 +41,9 @@ export interface Harness {
   readonly workspaceDir: string;
   readonly vsix: string;
   readonly emulator: RunningEmulator;
-  /** Workbench URL (with the folder opened), and code-server's process. */
+  /** The workbench URL (with the folder open) and code-server's process. */
   readonly codeServer: { readonly port: number; readonly url: string; readonly child: Child };
   readonly page?: Page;
-  /** Seconds each start-up step took, in order. */
-  readonly timings: ReadonlyArray<readonly [string, number]>;
   extensionHostLogTail(lines?: number): string;
   /** The results of `options.suite`, once it has run in the extension host. */
   suiteResults(): Promise<SuiteResults>;
@@ -54,8 +51,6 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-const KEEP_RUNS = 6;
-const VIEWPORT = { width: 1440, height: 900 };
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
 
 export function startHarness(options: HarnessOptions & { readonly emulator: false }): Promise<Omit<Harness, 'emulator'>>;
@@ -76,15 +71,15 @@ export async function startHarness(options: HarnessOptions): Promise<Harness | O
   fs.mkdirSync(extensionsDir, { recursive: true });
   const stoppers: (() => Promise<void>)[] = [async () => fs.rmSync(workspaceDir, { recursive: true, force: true })];
   const ports: number[] = [];
-  const teardown = async (): Promise<void> => {
-    const errors: string[] = [];
-    for (const stopper of stoppers.splice(0).reverse()) await stopper().catch((err: unknown) => errors.push(String(err)));
-    for (const port of ports) if (await isListening(port)) errors.push(`port ${port} still listens after teardown`);
-    if (errors.length > 0) throw new Error(`teardown: ${errors.join('; ')} (children still running: ${liveChildren().join(', ') || 'none'})`);
-  };
   // One teardown, however many ask for it (a failing start, Ctrl+C / SIGTERM, the job), browser first.
   let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> => (stopped ??= teardown());
+  const stop = (): Promise<void> =>
+    (stopped ??= (async () => {
+      const errors: string[] = [];
+      for (const stopper of stoppers.splice(0).reverse()) await stopper().catch((err: unknown) => errors.push(String(err)));
+      for (const port of ports) if (await isListening(port)) errors.push(`port ${port} still listens after teardown`);
+      if (errors.length > 0) throw new Error(`teardown: ${errors.join('; ')} (children still running: ${liveChildren().join(', ') || 'none'})`);
+    })());
   onShutdown(stop);
 
   try {
@@ -104,9 +99,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness | O
       emulator = started;
       stoppers.push(() => started.stop());
       ports.push(started.port);
-      const files = suiteFiles(runDir);
-      const runFile = { config: suiteConfig(started, suite?.pki), progressFile: files.progress, resultsFile: files.results, grep: suite?.grep };
-      if (suite) fs.writeFileSync(files.run, JSON.stringify(runFile, null, 2));
+      if (suite) writeRunFile(runDir, started, suite);
     }
     writeUserSettings(userDataDir, {
       // Without an emulator of ours, undefined drops what an earlier start wrote into a kept profile.
@@ -125,7 +118,6 @@ export async function startHarness(options: HarnessOptions): Promise<Harness | O
     });
 
     const install = await provisioned;
-    const env = { ...install.env, ...options.codeServerEnv };
     const codeServerArgs = [install.entry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check'];
     const vsix = await packaged;
     const vsixFiles = [{ file: vsix, id: EXTENSION_ID }, ...[await runner].filter((built) => built !== undefined)];
@@ -133,7 +125,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness | O
 
     const port = options.port ?? (await freePort());
     const args = [...codeServerArgs, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--ignore-last-opened', ...(options.logLevel ? ['--log', options.logLevel] : []), workspaceDir];
-    const child = startChild('code-server', install.node, args, { env, logFile: path.join(runDir, 'code-server.log') });
+    const child = startChild('code-server', install.node, args, { env: { ...install.env, ...options.codeServerEnv }, logFile: path.join(runDir, 'code-server.log') });
     stoppers.push(() => child.stop());
     ports.push(port);
     await timed('start code-server', () =>
@@ -152,7 +144,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness | O
       stoppers.push(() => browser.close());
       page = await timed('open workbench', async () => {
         // The workbench's clipboard (vscode.env.clipboard) is the browser's: without these it waits forever.
-        const opened = await (await browser.newContext({ viewport: VIEWPORT, permissions: ['clipboard-read', 'clipboard-write'] })).newPage();
+        const opened = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] })).newPage();
         await opened.goto(codeServer.url, { timeout: 90_000 });
         await opened.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
         return opened;
@@ -165,9 +157,15 @@ export async function startHarness(options: HarnessOptions): Promise<Harness | O
         }),
       );
     }
-    const started = { runDir, userDataDir, workspaceDir, vsix, codeServer, page, timings, stop };
+    log(`Harness up (${timings.map(([step, s]) => `${step} ${s.toFixed(1)} s`).join(', ')}); run folder ${path.relative(process.cwd(), runDir)}`);
+    const started = { runDir, userDataDir, workspaceDir, vsix, codeServer, page, stop };
     const suiteResults = (): Promise<SuiteResults> => (suite ? waitForResults(child, runDir) : Promise.reject(new Error('the harness was started without a suite')));
-    return { ...started, emulator, suiteResults, extensionHostLogTail: (lines = 40) => extensionHostLogTail(userDataDir, lines) };
+    const extensionHostLogTail = (lines = 40): string => {
+      const file = extensionHostLog(userDataDir);
+      if (!file) return `(no extension host log under ${path.join(userDataDir, 'logs')}: the host never started)`;
+      return `--- last ${lines} lines of ${file} ---\n${fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n')}`;
+    };
+    return { ...started, emulator, suiteResults, extensionHostLogTail };
   } catch (err) {
     await stop().catch((teardownError: unknown) => log(String(teardownError)));
     throw err;
@@ -191,36 +189,23 @@ async function installExtensions(install: CodeServerInstall, codeServerArgs: str
   }
 }
 
+const newestFirst = (files: string[]): string[] => files.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+
 /** The newest extension host log of a user-data folder, or undefined before the host started. */
 function extensionHostLog(userDataDir: string): string | undefined {
   const logsDir = path.join(userDataDir, 'logs');
-  if (!fs.existsSync(logsDir)) return undefined;
-  const found = fs
-    .readdirSync(logsDir, { recursive: true, encoding: 'utf8' })
-    .filter((name) => /(^|[\\/])(remote)?exthost\.log$/.test(name))
-    .map((name) => path.join(logsDir, name));
-  return found.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+  const logs = fs.existsSync(logsDir) ? fs.readdirSync(logsDir, { recursive: true, encoding: 'utf8' }).filter((name) => /(^|[\\/])(remote)?exthost\.log$/.test(name)) : [];
+  return newestFirst(logs.map((name) => path.join(logsDir, name)))[0];
 }
 
-/** Last lines of the extension host log, for failure messages. */
-function extensionHostLogTail(userDataDir: string, lines: number): string {
-  const file = extensionHostLog(userDataDir);
-  if (!file) return `(no extension host log under ${path.join(userDataDir, 'logs')}: the host never started)`;
-  return `--- last ${lines} lines of ${file} ---\n${fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n')}`;
-}
-
-/** A fresh folder for this run; old runs beyond the last few are deleted, unless their process still lives (a long npm start). */
+/** A fresh folder for this run; old runs beyond the last six are deleted, unless their process still lives (a long npm start). */
 function makeRunDir(kind: string): string {
   const runsDir = path.join(cacheDir, 'runs');
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const runDir = path.join(runsDir, `${kind}-${stamp}-${process.pid}`);
   fs.mkdirSync(runDir, { recursive: true });
-  const old = fs
-    .readdirSync(runsDir)
-    .map((name) => path.join(runsDir, name))
-    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)
-    .slice(KEEP_RUNS)
-    .filter((dir) => !pidAlive(Number(/-(\d+)$/.exec(dir)?.[1])));
-  for (const dir of old) fs.rmSync(dir, { recursive: true, force: true });
+  for (const dir of newestFirst(fs.readdirSync(runsDir).map((name) => path.join(runsDir, name))).slice(6)) {
+    if (!pidAlive(Number(/-(\d+)$/.exec(dir)?.[1]))) fs.rmSync(dir, { recursive: true, force: true });
+  }
   return runDir;
 }

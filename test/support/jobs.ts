@@ -1,4 +1,4 @@
-// Starts each job of run.mjs, one launcher a job: npm test's phases, npm start, the in-host, e2e, electron and mutation tiers, provisioning.
+// Starts each job that run.mjs names, one launcher a job (npm test's phases, npm start, the in-host, e2e, electron and mutation tiers, provisioning): each npm script is one function here.
 import { runTests } from '@vscode/test-electron';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -8,7 +8,7 @@ import { makeTestPki, writeTestPki } from '../fixtures/certificates';
 import { startEmulator } from './emulator';
 import { startHarness, writeUserSettings, type Harness } from './harness';
 import { cacheDir, CODE_SERVER_VERSION, EXTENSION_ID, repoRoot } from './paths';
-import { freePort, isListening, isShuttingDown, onShutdown, run, runToEnd, startChild, stopAll } from './processes';
+import { freePort, isListening, isShuttingDown, onShutdown, run, runToEnd, stopAll } from './processes';
 import { BROWSER_PACKAGES, ensureCodeServer, ensureNode24, ensureSystemPackages } from './provision';
 import { bundleSuite, grepArgument, suiteConfig } from './suite';
 
@@ -24,14 +24,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 const seconds = (since: number): string => ((Date.now() - since) / 1000).toFixed(1);
 const bin = (file: string): string => path.join(repoRoot, 'node_modules', file);
-const statsReporter = path.join(repoRoot, 'test', 'support', 'statsReporter.cjs');
-const mocha = [bin('mocha/bin/mocha.js'), '--reporter', statsReporter];
-/** The counts a phase hands to `npm test`, in the file HARNESS_STATS_FILE names (statsReporter.cjs, test/e2e/host.ts, integration below). */
-function writeStats(counts: Counts): void {
-  if (process.env.HARNESS_STATS_FILE) fs.writeFileSync(process.env.HARNESS_STATS_FILE, JSON.stringify(counts));
-}
+const mocha = [bin('mocha/bin/mocha.js'), '--reporter', path.join(repoRoot, 'test', 'support', 'statsReporter.cjs')];
 
-/** npm test's phases in order; each runs node with these arguments, in turn; `counts`: it reports test counts. */
+/** npm test's phases in order: node with each list of arguments in turn; `counts`: they write their test counts to HARNESS_STATS_FILE. */
 const PHASES: readonly { name: string; counts: boolean; commands: readonly string[][] }[] = [
   { name: 'lint', counts: false, commands: [[bin('eslint/bin/eslint.js'), '.']] },
   { name: 'typecheck', counts: false, commands: [[bin('typescript/bin/tsc'), '-p', '.', '--noEmit']] },
@@ -43,51 +38,41 @@ const PHASES: readonly { name: string; counts: boolean; commands: readonly strin
   { name: 'e2e', counts: true, commands: [[path.join(repoRoot, 'test', 'support', 'run.mjs'), 'e2e']] },
 ];
 
-/**
- * `npm test`: every phase runs even when an earlier one failed; the run fails if any did. Ends with one line
- * `N passed, N failed` totalling the tests, where a phase that fails without a failing test (lint, typecheck,
- * a harness that could not start) counts as one failure.
- */
+/** `npm test`: every phase runs, the run fails if any did; the last line totals the tests, and a phase failing without a failing test (lint, a harness that could not start) counts once. */
 async function test(): Promise<number> {
   const started = Date.now();
   const statsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'instamrkt-test-stats-'));
-  const results: { name: string; ok: boolean; seconds: string; stats?: Counts; note?: string }[] = [];
+  const summary: string[] = [];
+  let [passed, failed] = [0, 0];
   for (const phase of PHASES) {
     console.log(`\n================ ${phase.name} ================`);
     const phaseStarted = Date.now();
-    const statsFile = path.join(statsDir, `${phase.name}.json`);
+    const env = { ...process.env, HARNESS_STATS_FILE: path.join(statsDir, `${phase.name}.json`) };
     let code: number | string = 0;
-    for (const args of phase.commands) code = (await runToEnd(phase.name, process.execPath, args, { cwd: repoRoot, env: { ...process.env, HARNESS_STATS_FILE: statsFile }, inherit: true })).code;
-    const stats = phase.counts && fs.existsSync(statsFile) ? (JSON.parse(fs.readFileSync(statsFile, 'utf8')) as Counts) : undefined;
+    for (const args of phase.commands) code = (await runToEnd(phase.name, process.execPath, args, { cwd: repoRoot, env, inherit: true })).code;
+    const stats = phase.counts && fs.existsSync(env.HARNESS_STATS_FILE) ? (JSON.parse(fs.readFileSync(env.HARNESS_STATS_FILE, 'utf8')) as Counts) : undefined;
+    const ok = code === 0 && (!phase.counts || stats?.failed === 0);
     const note = phase.counts && !stats ? `no test counts reported (exit ${code})` : code !== 0 && stats?.failed === 0 ? `exit ${code}` : undefined;
-    results.push({ name: phase.name, ok: code === 0 && (!phase.counts || (stats !== undefined && stats.failed === 0)), seconds: seconds(phaseStarted), stats, note });
-  }
-  fs.rmSync(statsDir, { recursive: true, force: true });
-  let [passed, failed] = [0, 0];
-  console.log('\n================ npm test summary ================');
-  for (const { name, ok, stats, note, seconds: s } of results) {
     const counts = stats ? `${stats.passed} passed, ${stats.failed} failed${stats.pending ? `, ${stats.pending} pending` : ''}` : '';
-    console.log(`${name.padEnd(12)} ${(ok ? 'ok' : 'FAILED').padEnd(7)} ${s.padStart(6)} s  ${counts}${note ? `  (${note})` : ''}`);
+    summary.push(`${phase.name.padEnd(12)} ${(ok ? 'ok' : 'FAILED').padEnd(7)} ${seconds(phaseStarted).padStart(6)} s  ${counts}${note ? `  (${note})` : ''}`);
     passed += stats?.passed ?? 0;
     failed += (stats?.failed ?? 0) + (!ok && !stats?.failed ? 1 : 0);
   }
+  fs.rmSync(statsDir, { recursive: true, force: true });
+  console.log(['\n================ npm test summary ================', ...summary].join('\n'));
   console.log(`total        ${(failed === 0 ? 'ok' : 'FAILED').padEnd(7)} ${seconds(started).padStart(6)} s`);
   console.log(`${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }
 
-/**
- * `npm start`: code-server with the VSIX and a profile kept in .vscode-test/start/, set to start the extension's
- * own emulator (one emulator runs, and no server address of ours is written into the settings); Ctrl+C stops all.
- */
+/** `npm start`: code-server with the VSIX and a kept profile, set to start the extension's own emulator (the only one); Ctrl+C stops all. */
 async function start(): Promise<number> {
   const started = Date.now();
   const fromEnv = Number(process.env.INSTAMRKT_PORT);
   const port = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : (await isListening(8080)) ? await freePort() : 8080;
   console.log('Building the extension and starting VS Code with it…');
   const userDataDir = path.join(cacheDir, 'start', 'user-data');
-  const settings = { 'instamrkt.startLocalEmulator': true };
-  const harness = await startHarness({ kind: 'start', port, userDataDir, emulator: false, settings });
+  const harness = await startHarness({ kind: 'start', port, userDataDir, emulator: false, settings: { 'instamrkt.startLocalEmulator': true } });
   onShutdown(async () => {
     await harness.stop();
     console.log(`Stopped: nothing listens on port ${port} any more.`);
@@ -127,9 +112,7 @@ async function integration(argv: readonly string[]): Promise<number> {
   try {
     const pki = writeTestPki(pkiDir, await makeTestPki());
     const suite = { testDir: path.join(repoRoot, 'test', 'integration'), grep: grepArgument(argv), pki };
-    // Every logger at trace, so the suite can check that no level logs a secret.
     harness = await startHarness({ kind: 'integration', browser: true, logLevel: 'trace', codeServerEnv: { NODE_EXTRA_CA_CERTS: pki.ca }, suite });
-    console.log(`Harness up in ${seconds(started)} s (${harness.timings.map(([step, s]) => `${step} ${s.toFixed(1)} s`).join(', ')}); run folder ${path.relative(repoRoot, harness.runDir)}`);
     const results = await harness.suiteResults();
     outcome = { passed: results.passes, failed: results.failures, pending: results.pending };
     console.log(`\nIntegration (in code-server's extension host): ${results.passes} passing, ${results.failures} failing, ${results.pending} pending (${(results.durationMs / 1000).toFixed(1)} s in the host)`);
@@ -145,7 +128,7 @@ async function integration(argv: readonly string[]): Promise<number> {
     await stopAll();
     fs.rmSync(pkiDir, { recursive: true, force: true });
   }
-  writeStats(outcome);
+  if (process.env.HARNESS_STATS_FILE) fs.writeFileSync(process.env.HARNESS_STATS_FILE, JSON.stringify(outcome)); // the counts npm test totals
   console.log(`Integration phase took ${seconds(started)} s`);
   return outcome.failed > 0 ? 1 : 0;
 }
@@ -162,10 +145,7 @@ async function e2e(argv: readonly string[]): Promise<number> {
   return code;
 }
 
-/**
- * `npm run test:electron`: the in-host suite in a desktop VS Code that @vscode/test-electron downloads, for machines
- * that reach Microsoft's update service (ours do not: npm test never runs it); the extension runs from the tree.
- */
+/** `npm run test:electron`: the in-host suite in a desktop VS Code that @vscode/test-electron downloads (not in npm test: our machines cannot). */
 async function electron(): Promise<number> {
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'instamrkt-electron-'));
   try {
@@ -176,11 +156,9 @@ async function electron(): Promise<number> {
     fs.writeFileSync(path.join(runDir, 'config.json'), JSON.stringify(suiteConfig(emulator)));
     writeUserSettings(path.join(runDir, 'user-data'), { 'instamrkt.serverUrl': emulator.serverUrl, 'instamrkt.restUrl': emulator.restUrl });
     const launchArgs = [fs.mkdtempSync(path.join(runDir, 'workspace-')), '--user-data-dir', path.join(runDir, 'user-data'), '--extensions-dir', path.join(runDir, 'extensions'), '--disable-gpu'];
-    const version = process.env.INSTAMRKT_VSCODE_VERSION ?? 'stable';
-    return await runTests({ version, cachePath: cacheDir, extensionDevelopmentPath: repoRoot, extensionTestsPath: suite, extensionTestsEnv: { INSTAMRKT_TEST_CONFIG: path.join(runDir, 'config.json') }, launchArgs });
+    return await runTests({ version: process.env.INSTAMRKT_VSCODE_VERSION ?? 'stable', cachePath: cacheDir, extensionDevelopmentPath: repoRoot, extensionTestsPath: suite, extensionTestsEnv: { INSTAMRKT_TEST_CONFIG: path.join(runDir, 'config.json') }, launchArgs });
   } catch (err) {
-    console.error(`test:electron failed: ${err instanceof Error ? err.message : String(err)}`);
-    console.error('(@vscode/test-electron downloads VS Code from Microsoft; machines without that access use `npm run test:integration`, which runs the same suite in code-server.)');
+    console.error(`test:electron failed: ${err instanceof Error ? err.message : String(err)}\n(@vscode/test-electron downloads VS Code from Microsoft; machines without that access use \`npm run test:integration\`, which runs the same suite in code-server.)`);
     return 1;
   } finally {
     await stopAll();
@@ -188,10 +166,7 @@ async function electron(): Promise<number> {
   }
 }
 
-/**
- * `npm run test:mutation [-- stryker run options]`: StrykerJS (stryker.config.mjs) under Node 24, since it needs 22 or
- * later and the machines have 20, with test/mutation/mochaShim.mjs preloaded so its mocha runner can load Mocha 12.
- */
+/** `npm run test:mutation [-- stryker run options]`: StrykerJS under Node 24 (it needs 22; the machines have 20), with test/mutation/mochaShim.mjs preloaded. */
 async function mutation(argv: readonly string[]): Promise<number> {
   const started = Date.now();
   const { node, binDir } = await ensureNode24();
@@ -200,8 +175,7 @@ async function mutation(argv: readonly string[]): Promise<number> {
   // the test runners and the checker all load the mocha runner plugin.
   const env = { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}`, NODE_OPTIONS: [process.env.NODE_OPTIONS, `--import=${shim}`].filter(Boolean).join(' ') };
   // Its own process group: Ctrl+C also stops Stryker's workers.
-  const child = startChild('stryker', node, [bin('@stryker-mutator/core/bin/stryker.js'), 'run', 'stryker.config.mjs', ...argv], { cwd: repoRoot, env, inherit: true });
-  const code = await child.exited;
+  const { code } = await runToEnd('stryker', node, [bin('@stryker-mutator/core/bin/stryker.js'), 'run', 'stryker.config.mjs', ...argv], { cwd: repoRoot, env, inherit: true });
   const outcome = code === 0 ? `HTML report: ${path.join('reports', 'mutation', 'index.html')}` : `Stryker failed (exit ${code}); its messages are above`;
   console.log(`test:mutation took ${((Date.now() - started) / 60_000).toFixed(1)} min. ${outcome}`);
   return typeof code === 'number' ? code : 1;
@@ -211,6 +185,6 @@ async function mutation(argv: readonly string[]): Promise<number> {
 async function provision(): Promise<number> {
   await ensureSystemPackages(BROWSER_PACKAGES);
   const install = await ensureCodeServer();
-  console.log(`code-server ${install.version} ready: ${install.entry}`);
+  console.log(`code-server ${CODE_SERVER_VERSION} ready: ${install.entry}`);
   return 0;
 }

@@ -5,27 +5,24 @@ import * as net from 'node:net';
 
 export interface Child {
   readonly name: string;
-  readonly process: ChildProcess;
-  /** Resolves with the exit code (or signal name, or 'spawn-error') once the process has exited. */
+  /** Resolves with the exit code (or signal name, or 'spawn-error') once the process has exited; status() is it, or undefined before. */
   readonly exited: Promise<number | string>;
-  /** The exit status once it has exited, else undefined. */
   status(): number | string | undefined;
   /** Last lines of stdout+stderr, for error messages. */
   tail(lines?: number): string;
-  /** SIGTERM to the whole group, SIGKILL after `graceMs`; resolves when it has exited. */
-  stop(graceMs?: number): Promise<void>;
+  /** SIGTERM to the whole group, SIGKILL 5 s later; resolves when it has exited. */
+  stop(): Promise<void>;
 }
 
+/** `logFile`: also append the output there; `inherit`: also pass it on to ours as it comes (npm test's phases, Stryker). */
 export interface StartOptions {
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
-  /** Also append the output to this file. */
   readonly logFile?: string;
-  /** Also pass the output on to ours, as it comes (npm test's phases, Stryker). */
   readonly inherit?: boolean;
 }
 
-const live = new Set<Child>();
+const live = new Map<Child, ChildProcess>();
 const shutdownHooks: (() => Promise<void>)[] = [];
 let handlersInstalled = false;
 let stopping = false;
@@ -50,23 +47,26 @@ export function startChild(name: string, command: string, args: readonly string[
       recent.push(`failed to start: ${err.message}`);
       resolve('spawn-error');
     });
-    proc.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
+    // Once its output is all read too ('close'), unless something it spawned holds the pipes open.
+    proc.on('exit', (code, signal) => {
+      proc.once('close', () => resolve(code ?? signal ?? 'unknown'));
+      setTimeout(() => resolve(code ?? signal ?? 'unknown'), 1000).unref();
+    });
   }).then((code) => (status = code));
   const child: Child = {
     name,
-    process: proc,
     exited,
     status: () => status,
     tail: (lines = 30) => recent.slice(-lines).join('\n'),
-    stop: async (graceMs = 5000) => {
+    stop: async () => {
       killGroup(proc, 'SIGTERM');
-      const timer = setTimeout(() => killGroup(proc, 'SIGKILL'), graceMs);
+      const timer = setTimeout(() => killGroup(proc, 'SIGKILL'), 5000);
       await exited;
       clearTimeout(timer);
       killGroup(proc, 'SIGKILL'); // the leader has gone; nothing it spawned may outlive it
     },
   };
-  live.add(child);
+  live.set(child, proc);
   void exited.then(() => {
     live.delete(child);
     log?.end();
@@ -87,19 +87,7 @@ export async function run(name: string, command: string, args: readonly string[]
   if (code !== 0) throw new Error(`${name} failed (exit ${code}):\n${output.split('\n').slice(-40).join('\n')}`);
 }
 
-/** Resolves with the first match of `pattern` in the child's output; rejects if it exits or the deadline passes. */
-export function waitForOutput(child: Child, pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
-  return pollUntil(`${child.name} to print ${pattern}`, timeoutMs, () => {
-    const match = pattern.exec(child.tail(200));
-    if (!match && child.status() !== undefined) throw new Error(`${child.name} exited (${child.status()}) before printing ${pattern}; last output:\n${child.tail()}`);
-    return match ?? undefined;
-  }, 50).catch(async (err: unknown) => {
-    await child.stop();
-    throw err;
-  });
-}
-
-/** Runs `hook` first when a signal stops the harness (an orderly teardown that also checks ports). */
+/** Runs `hook` first when a signal stops the harness (an orderly teardown that checks ports). */
 export function onShutdown(hook: () => Promise<void>): void {
   installHandlers();
   shutdownHooks.push(hook);
@@ -112,20 +100,18 @@ export function isShuttingDown(): boolean {
 
 /** Stops every child still running. */
 export async function stopAll(): Promise<void> {
-  await Promise.all([...live].reverse().map((child) => child.stop()));
+  await Promise.all([...live.keys()].reverse().map((child) => child.stop()));
 }
 
 /** Names of children still running; empty after a clean teardown. */
 export function liveChildren(): string[] {
-  return [...live].map((child) => child.name);
+  return [...live.keys()].map((child) => child.name);
 }
 
 /** True while the process `pid` exists (a lock's or a run folder's owner). */
 export function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
-    process.kill(pid, 0);
-    return true;
+    return Number.isInteger(pid) && pid > 0 && process.kill(pid, 0);
   } catch {
     return false;
   }
@@ -143,7 +129,7 @@ function installHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   // Last resort when the harness exits without stopping its children.
-  process.on('exit', () => [...live].forEach((child) => killGroup(child.process, 'SIGKILL')));
+  process.on('exit', () => [...live.values()].forEach((proc) => killGroup(proc, 'SIGKILL')));
   // `on`, not `once`: Ctrl+C under `npm run` delivers SIGINT twice (from the terminal and
   // forwarded by npm); a second default SIGINT would kill us before our detached children stop.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {

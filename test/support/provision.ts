@@ -1,32 +1,26 @@
-// Starts the installs the harness needs, once per machine: code-server and Node 24 from npm into .vscode-test/, and missing Debian packages with apt-get, because the machines have neither (../shared/ENVIRONMENT.md).
+// Starts the installs the harness needs, once per machine, because the machines lack them (../shared/ENVIRONMENT.md): code-server and Node 24 from npm into .vscode-test/, with a progress line, and missing Debian packages with apt-get.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { watchInstall, type WatchedFolder } from './installProgress';
 import { cacheDir, CHROMIUM_PATH, CODE_SERVER_VERSION, NODE_MAJOR } from './paths';
 import { pidAlive, run, runToEnd } from './processes';
 
+/** code-server runs as `node entry …` under the Node 24 `node`, with `env` (Node 24 first on PATH, for what it spawns). */
 export interface CodeServerInstall {
-  /** The Node 24 binary code-server must run under. */
   readonly node: string;
-  /** code-server's entry script (run as `node entry …`). */
   readonly entry: string;
-  /** Environment with Node 24 first on PATH (for code-server and what it spawns). */
   readonly env: NodeJS.ProcessEnv;
-  readonly version: string;
 }
 
-/** Needed to build code-server's native modules (kerberos, native-keymap, keytar…). */
-export const BUILD_PACKAGES = ['libkrb5-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'libx11-dev'] as const;
-/** Needed to see and drive the workbench. */
-export const BROWSER_PACKAGES = ['chromium'] as const;
+/** To build code-server's native modules (kerberos, native-keymap, keytar…), and to see and drive the workbench. */
+const BUILD_PACKAGES = ['libkrb5-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'libx11-dev'];
+export const BROWSER_PACKAGES = ['chromium'];
 
 const codeServerDir = path.join(cacheDir, `code-server-${CODE_SERVER_VERSION}`);
-const nodeDir = path.join(cacheDir, `node-${NODE_MAJOR}`);
 
 function codeServerInstall(): CodeServerInstall {
   const bin = path.join(codeServerDir, 'node_modules', '.bin');
   const env = { ...withoutNpmVariables(process.env), PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` };
-  return { node: path.join(bin, 'node'), entry: path.join(codeServerDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'), env, version: CODE_SERVER_VERSION };
+  return { node: path.join(bin, 'node'), entry: path.join(codeServerDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'), env };
 }
 
 /** The cached code-server, installed first when needed (about 3 minutes on 2 cores). */
@@ -48,7 +42,7 @@ export async function ensureCodeServer(log: (line: string) => void = console.log
 
 /** A Node 24 for tools the machines' Node 20 cannot run (StrykerJS 10): code-server's, else `node@24` alone (under a minute). */
 export async function ensureNode24(log: (line: string) => void = console.log): Promise<{ node: string; binDir: string }> {
-  const dir = fs.existsSync(path.join(codeServerDir, '.complete')) ? codeServerDir : nodeDir;
+  const dir = fs.existsSync(path.join(codeServerDir, '.complete')) ? codeServerDir : path.join(cacheDir, `node-${NODE_MAJOR}`);
   const binDir = path.join(dir, 'node_modules', '.bin');
   await installOnce(dir, `Node ${NODE_MAJOR}`, log, async (logFile) => {
     await npmInstall(dir, `node@${NODE_MAJOR}`, withoutNpmVariables(process.env), logFile, log);
@@ -96,11 +90,11 @@ async function takeLock(lock: string, what: string, log: (line: string) => void)
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    let holder = process.pid; // a lock made whose pid is not yet written: alive for now
+    let holder = process.pid;
     try {
-      holder = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8'));
+      holder = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8')) || process.pid;
     } catch {
-      // not written yet
+      // The pid is not written yet, or the holder has just let go: alive, for now.
     }
     if (!pidAlive(holder)) fs.rmSync(lock, { recursive: true, force: true });
     else if (Date.now() > deadline) throw new Error(`timed out waiting for another ${what} provisioning (${lock})`);
@@ -109,11 +103,8 @@ async function takeLock(lock: string, what: string, log: (line: string) => void)
   }
 }
 
-/**
- * Under `npm test` / `npm start` the environment carries the outer npm's settings (npm_config_user_agent names
- * Node 20…); code-server's postinstall reads the Node version from there and refuses anything but 24.
- */
-export function withoutNpmVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+/** Without the outer npm's settings (under npm test): code-server's postinstall reads Node's version from npm_config_user_agent (20) and refuses all but 24. */
+function withoutNpmVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([key]) => !/^npm_/i.test(key) && key !== 'NODE' && key !== 'INIT_CWD'));
 }
 
@@ -138,11 +129,7 @@ async function npmInstall(cwd: string, pkg: string, env: NodeJS.ProcessEnv, logF
   await run(`npm install ${pkg} (log: ${logFile})`, 'npm', ['install', '--no-audit', '--no-fund', '--loglevel=http', pkg], { cwd, env, logFile }).finally(stopWatching);
 }
 
-export class MissingSystemPackagesError extends Error {
-  constructor(readonly packages: readonly string[]) {
-    super(`missing Debian packages: run \`sudo apt-get update && sudo apt-get install -y ${packages.join(' ')}\``);
-  }
-}
+const missingError = (packages: readonly string[]): Error => new Error(`missing Debian packages: run \`sudo apt-get update && sudo apt-get install -y ${packages.join(' ')}\``);
 
 async function missingOf(packages: readonly string[]): Promise<string[]> {
   const installed = (pkg: string): Promise<boolean> | boolean =>
@@ -154,12 +141,12 @@ async function missingOf(packages: readonly string[]): Promise<string[]> {
 export async function ensureSystemPackages(packages: readonly string[]): Promise<void> {
   const missing = await missingOf(packages);
   if (missing.length === 0) return;
-  if (process.getuid?.() !== 0) throw new MissingSystemPackagesError(missing);
+  if (process.getuid?.() !== 0) throw missingError(missing);
   console.log(`Installing Debian packages: ${missing.join(' ')}`);
   await aptGet(['update', '-qq']);
   await aptGet(['install', '-y', '-qq', ...missing]);
   const stillMissing = await missingOf(missing);
-  if (stillMissing.length > 0) throw new MissingSystemPackagesError(stillMissing);
+  if (stillMissing.length > 0) throw missingError(stillMissing);
 }
 
 /** Who holds the package manager's lock, from apt-get's "Could not get lock … It is held by process 1234 (unattended-upgr)". */
@@ -175,22 +162,14 @@ export interface AptRun {
   readonly output: string;
 }
 
-export interface AptOptions {
-  /** Give up waiting for the lock after this long (default 10 minutes). */
-  readonly waitMs?: number;
-  readonly retryEveryMs?: number;
-  readonly log?: (line: string) => void;
-  /** Runs apt-get; replaced in unit tests (locking the real dpkg on a shared machine is not for a test). */
-  readonly run?: (args: readonly string[]) => Promise<AptRun>;
-}
+const runAptGet = (args: readonly string[]): Promise<AptRun> =>
+  runToEnd('apt-get', 'apt-get', args, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).then(({ code, output }) => ({ status: code, output }));
 
-const runAptGet = async (args: readonly string[]): Promise<AptRun> => {
-  const { code, output } = await runToEnd('apt-get', 'apt-get', args, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  return { status: code, output };
-};
-
-/** `apt-get args`; while another process holds the lock, says so once, in one line, and tries again. Fails with one line. */
-export async function aptGet(args: readonly string[], options: AptOptions = {}): Promise<void> {
+/**
+ * `apt-get args`; while another process holds the lock, says so once, in one line, and tries again for up to `waitMs`.
+ * Fails with one line. Unit tests replace `run` (locking the real dpkg on a shared machine is not for a test).
+ */
+export async function aptGet(args: readonly string[], options: { waitMs?: number; retryEveryMs?: number; log?: (line: string) => void; run?: typeof runAptGet } = {}): Promise<void> {
   const { waitMs = 10 * 60_000, retryEveryMs = 5_000, log = console.log, run: runApt = runAptGet } = options;
   const what = `apt-get ${args.join(' ')}`;
   const deadline = Date.now() + waitMs;
@@ -207,4 +186,61 @@ export async function aptGet(args: readonly string[], options: AptOptions = {}):
     if (!announced) log(`The package manager is busy: ${who} holds its lock. Waiting for it to finish (up to ${Math.round(waitMs / 60_000)} min)…`);
     await new Promise((resolve) => setTimeout(resolve, retryEveryMs));
   }
+}
+
+/** How far npm is: package documents fetched (one per package resolved), tarballs fetched or taken from its cache, the last one. */
+export type InstallProgress = { readonly resolved: number; readonly fetched: number; readonly last?: string };
+
+/** Reads npm's http log lines: `npm http fetch GET 200 URL` (a document or a tarball) and `npm http cache NAME@URL` (a cached tarball). */
+export function readProgress(log: string): InstallProgress {
+  let [resolved, fetched, last] = [0, 0, undefined as string | undefined];
+  for (const [, url] of log.matchAll(/^npm http (?:fetch GET \d+ |cache \S+?@)(https?:\/\/\S+)/gm)) {
+    const tarball = /\/-\/([^/]+?)-(\d[^/]*)\.tgz$/.exec(url);
+    if (!tarball) {
+      resolved++;
+      continue;
+    }
+    fetched++;
+    const scope = /^https?:\/\/[^/]+\/(@[^/]+)\//.exec(url)?.[1];
+    last = `${scope ? `${scope}/` : ''}${tarball[1]}@${tarball[2]}`;
+  }
+  return { resolved, fetched, last };
+}
+
+/** "1m 05s" */
+export function elapsed(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+}
+
+/** A folder whose entries count as modules put in place (a package's own node_modules that its install script fills). */
+type WatchedFolder = { readonly label: string; readonly dir: string };
+
+/** One progress line: what is being installed, how far, for how long. */
+export function describeProgress(what: string, progress: InstallProgress, ms: number, folders: readonly { label: string; count: number }[] = []): string {
+  const { resolved, fetched, last } = progress;
+  const parts = [resolved > 0 || fetched > 0 ? `${fetched} of ${Math.max(resolved, fetched)} packages fetched${last ? ` (last: ${last})` : ''}` : 'resolving packages'];
+  for (const { label, count } of folders) if (count > 0) parts.push(`${count} ${label}`);
+  return `  ${what}: ${parts.join(', ')}; ${elapsed(ms)}`;
+}
+
+/** Reports progress until the returned function is called: every `everyMs` (10 s) when something moved, else once a minute. */
+export function watchInstall(options: { what: string; logFile: string; log: (line: string) => void; folders?: readonly WatchedFolder[]; everyMs?: number }): () => void {
+  const { what, logFile, log, folders = [], everyMs = 10_000 } = options;
+  // Neither exists at first; once made, neither goes away while npm runs.
+  const count = (dir: string): number => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => !name.startsWith('.')).length : 0);
+  const text = (): string => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '');
+  const started = Date.now();
+  let [shown, shownAt] = ['', started];
+  const timer = setInterval(() => {
+    const counts = folders.map(({ label, dir }) => ({ label, count: count(dir) }));
+    const line = describeProgress(what, readProgress(text()), Date.now() - started, counts);
+    const moved = line.replace(/; [^;]*$/, '') !== shown.replace(/; [^;]*$/, '');
+    if (moved || Date.now() - shownAt >= 60_000) {
+      log(moved ? line : `${line} (npm is still at work; details in ${logFile})`);
+      [shown, shownAt] = [line, Date.now()];
+    }
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

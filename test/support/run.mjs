@@ -1,4 +1,4 @@
-// The one entry of the harness (`node test/support/run.mjs <job> [args]`, behind the npm scripts): checks Node, bundles jobs.ts (or a given .ts file) with esbuild so nothing depends on an earlier tsc run, and starts the job.
+// Starts a job (`node test/support/run.mjs <job> [args]`, behind the npm scripts): checks Node first, then bundles jobs.ts (or a given .ts file) with esbuild, so nothing depends on an earlier tsc run.
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -12,9 +12,7 @@ const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'),
 const wanted = /^>=\s*(\d+)\.(\d+)/.exec(manifest.engines?.node ?? '');
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (wanted && (major < Number(wanted[1]) || (major === Number(wanted[1]) && minor < Number(wanted[2])))) {
-  console.error(
-    `This is Node ${process.versions.node}; the build and test tooling (TypeScript, ESLint 9, mocha 12, vsce, the harness) needs Node ${wanted[1]}.${wanted[2]} or later (package.json "engines"). Install it (e.g. from nodejs.org or with nvm), then run npm ci again.`,
-  );
+  console.error(`This is Node ${process.versions.node}; the build and test tooling (TypeScript, ESLint 9, mocha 12, vsce, the harness) needs Node ${wanted[1]}.${wanted[2]} or later (package.json "engines"). Install it (e.g. from nodejs.org or with nvm), then run npm ci again.`);
   process.exit(1);
 }
 

@@ -12,18 +12,15 @@ import { EXTENSION_ID, repoRoot } from './paths';
 import { pollUntil, type Child } from './processes';
 import { packageVsix } from './vsix';
 
-/** A suite for the extension host: its folder, and what the runner is told. */
+/** A suite for the extension host: the folder of its *.test.ts, mocha's --grep, the run's certificates, more compile-time constants. */
 export interface InHostSuite {
-  /** Folder of the *.test.ts files (test/integration, bench/inhost). */
   readonly testDir: string;
-  /** Only tests whose full title matches (mocha's --grep). */
   readonly grep?: string;
   readonly pki?: TestPkiFiles;
-  /** More compile-time constants for the bundle, given the run folder. */
   readonly define?: (runDir: string) => Record<string, string>;
 }
 
-export const TEST_RUNNER_ID = 'instamrkt-tests.integration-test-runner';
+const NODE_BUNDLE = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'inline', sourcesContent: false, logLevel: 'warning' } as const;
 /** From the workbench opening to the results file; override with INSTAMRKT_INTEGRATION_TIMEOUT (seconds). */
 const SUITE_DEADLINE_MS = Number(process.env.INSTAMRKT_INTEGRATION_TIMEOUT ?? 600) * 1000;
 
@@ -41,20 +38,14 @@ export async function bundleSuite(testDir: string, hostModule: string, outfile: 
   const entry = [`module.exports = require(${JSON.stringify(hostModule)}).host(function loadTests(beforeFile) {`, ...files.map((f) => `beforeFile(${JSON.stringify(f)}); require(${JSON.stringify(f)});`), '});'];
   await esbuild.build({
     stdin: { contents: entry.join('\n'), resolveDir: repoRoot, sourcefile: `${path.basename(outfile)}-entry.js`, loader: 'js' },
+    ...NODE_BUNDLE,
     outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    sourcemap: 'inline',
-    sourcesContent: false,
+    define: options.define,
     // Absolute source paths: the bundle is installed elsewhere (an extensions folder) than where it was built.
     sourceRoot: `${pathToFileURL(path.dirname(outfile)).href}/`,
     // In the extension host only `vscode` is there to require; plain Node has node_modules.
     packages: options.inHost ? undefined : 'external',
     external: ['bufferutil', 'utf-8-validate', 'vscode'],
-    define: options.define,
-    logLevel: 'warning',
     logOverride: { 'require-resolve-not-external': 'silent' }, // mocha's parallel mode, unused
   });
   return files;
@@ -66,20 +57,26 @@ export function suiteConfig(emulator: RunningEmulator, pki?: TestPkiFiles): Inte
 }
 
 /** The files through which the test-runner extension hears of its run and reports back (code-server passes it no environment). */
-export function suiteFiles(runDir: string): { run: string; progress: string; results: string } {
+function suiteFiles(runDir: string): { run: string; progress: string; results: string } {
   // results.json: where codeServerHost.ts also writes when it cannot read the run file.
   return { run: path.join(runDir, 'suite-run.json'), progress: path.join(runDir, 'suite-progress.log'), results: path.join(runDir, 'results.json') };
+}
+
+/** Tells the test-runner extension about its run (read when it activates: after the emulator starts, before code-server). */
+export function writeRunFile(runDir: string, emulator: RunningEmulator, suite: InHostSuite): void {
+  const { run, progress, results } = suiteFiles(runDir);
+  fs.writeFileSync(run, JSON.stringify({ config: suiteConfig(emulator, suite.pki), progressFile: progress, resultsFile: results, grep: suite.grep }, null, 2));
 }
 
 /** Builds the test-runner extension that runs `suite` on activation in code-server's extension host; returns its VSIX. */
 export async function buildTestRunner(runDir: string, suite: InHostSuite, log: (line: string) => void): Promise<{ file: string; id: string }> {
   const dir = path.join(runDir, 'test-runner');
   fs.mkdirSync(dir, { recursive: true });
-  const [publisher, name] = TEST_RUNNER_ID.split('.');
+  const [publisher, name] = ['instamrkt-tests', 'integration-test-runner'];
   // The suite runs in the same fresh, untrusted folder a person would open.
   const capabilities = { untrustedWorkspaces: { supported: true }, virtualWorkspaces: true };
-  const manifest = { name, publisher, version: '0.0.1', license: 'MIT', repository: 'https://example.invalid/instamrkt.git', engines: { vscode: '^1.100.0' }, main: './runner.js', activationEvents: ['onStartupFinished'], capabilities };
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ ...manifest, displayName: 'Instamrkt test runner', description: 'Runs a test suite in the extension host (test harness only).' }));
+  const description = 'Runs a test suite in the extension host (test harness only).';
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, publisher, description, version: '0.0.1', license: 'MIT', engines: { vscode: '^1.100.0' }, main: './runner.js', activationEvents: ['onStartupFinished'], capabilities }));
   fs.writeFileSync(path.join(dir, 'README.md'), '# Test runner\n\nGenerated by test/support/suite.ts for one test run.\n');
   fs.writeFileSync(path.join(dir, 'LICENSE'), 'MIT (test harness artefact)\n');
   // Source maps must be on before the bundle loads for stack traces to name .ts lines.
@@ -87,7 +84,7 @@ export async function buildTestRunner(runDir: string, suite: InHostSuite, log: (
   const define = { ...suite.define?.(runDir), INSTAMRKT_RUN_FILE: JSON.stringify(suiteFiles(runDir).run) };
   const files = await bundleSuite(suite.testDir, path.join(repoRoot, 'test', 'integration', 'codeServerHost.ts'), path.join(dir, 'suite.js'), { inHost: true, define });
   log(`Suite: ${files.map((file) => path.basename(file)).join(', ')}`);
-  return { file: await packageVsix(path.join(runDir, 'test-runner.vsix'), dir), id: TEST_RUNNER_ID };
+  return { file: await packageVsix(path.join(runDir, 'test-runner.vsix'), dir), id: `${publisher}.${name}` };
 }
 
 /** Prints the suite's progress lines as they come and resolves with its results; fails on the deadline, a dead code-server or host. */
