@@ -50,6 +50,5 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     await child.stop();
     throw err;
   }
-  const port = Number(new URL(restUrl).port);
-  return { restUrl, serverUrl: webSocketUrlFor(restUrl), port, stateFile: options.stateFile, child, stop: () => child.stop() };
+  return { restUrl, serverUrl: webSocketUrlFor(restUrl), port: Number(new URL(restUrl).port), stateFile: options.stateFile, child, stop: () => child.stop() };
 }

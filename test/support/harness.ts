@@ -95,11 +95,11 @@ export async function startHarness(options: HarnessOptions): Promise<Harness | O
     [packaged, runner].forEach((pending) => pending.catch(() => undefined));
     let emulator: RunningEmulator | undefined;
     if (options.emulator !== false) {
-      const started = await timed('start emulator', () => startEmulator({ stateFile: path.join(runDir, 'emulator-state.json'), logFile: path.join(runDir, 'emulator.log') }));
-      emulator = started;
-      stoppers.push(() => started.stop());
-      ports.push(started.port);
-      if (suite) writeRunFile(runDir, started, suite);
+      const running = await timed('start emulator', () => startEmulator({ stateFile: path.join(runDir, 'emulator-state.json'), logFile: path.join(runDir, 'emulator.log') }));
+      emulator = running;
+      stoppers.push(() => running.stop());
+      ports.push(running.port);
+      if (suite) writeRunFile(runDir, running, suite);
     }
     writeUserSettings(userDataDir, {
       // Without an emulator of ours, undefined drops what an earlier start wrote into a kept profile.

@@ -47,7 +47,8 @@ async function test(): Promise<number> {
   for (const phase of PHASES) {
     console.log(`\n================ ${phase.name} ================`);
     const phaseStarted = Date.now();
-    const env = { ...process.env, HARNESS_STATS_FILE: path.join(statsDir, `${phase.name}.json`) };
+    // Its output passes through us (own process group, for Ctrl+C); colours as if it wrote to our terminal.
+    const env = { ...process.env, HARNESS_STATS_FILE: path.join(statsDir, `${phase.name}.json`), ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}) };
     let code: number | string = 0;
     for (const args of phase.commands) code = (await runToEnd(phase.name, process.execPath, args, { cwd: repoRoot, env, inherit: true })).code;
     const stats = phase.counts && fs.existsSync(env.HARNESS_STATS_FILE) ? (JSON.parse(fs.readFileSync(env.HARNESS_STATS_FILE, 'utf8')) as Counts) : undefined;
