@@ -1,5 +1,5 @@
-// StrykerJS configuration for `npm run test:mutation` (test/support/mutation.mjs
-// runs it under Node 24 with the Mocha 12 shim; see test/support/mutationMain.ts).
+// StrykerJS configuration for `npm run test:mutation` (the mutation job of test/support/jobs.ts
+// runs it under Node 24 with test/mutation/mochaShim.mjs preloaded).
 //
 // How mutated TypeScript reaches the tests: Stryker copies the project into a
 // sandbox (.stryker-tmp/) with every mutant of the `mutate` files switched in
@@ -12,7 +12,7 @@
 // changes) count as "Ignored", outside the score, with the reason shown in
 // the report. Two places mark them:
 // - whole kinds, by the shape of the code: the ignorers of
-//   test/support/strykerIgnorers.mjs, listed under `ignorers` below
+//   test/mutation/ignorers.mjs, listed under `ignorers` below
 //   (so far: debug-log-text, the message of a debug/trace log call);
 // - one mutant: a comment in the source, with the reason,
 //   // Stryker disable next-line <Mutator>: <why no behaviour changes>
@@ -23,7 +23,7 @@ export default {
     'src/protocol/**/*.ts',
     'src/sources/**/*.ts',
   ],
-  appendPlugins: ['./test/support/strykerIgnorers.mjs'],
+  appendPlugins: ['./test/mutation/ignorers.mjs'],
   ignorers: ['debug-log-text'],
   testRunner: 'mocha',
   mochaOptions: { config: '.mocharc.json' },

@@ -86,7 +86,7 @@ export class ClickBench {
 
   /** A harness for the tree at `extensionRoot` (default: the working tree), signed in as demo. */
   static async start(kind: string, extensionRoot: string | undefined, log: (line: string) => void): Promise<ClickBench> {
-    const harness = await startHarness({ kind, extensionRoot, browser: true, seed: 'demo', log });
+    const harness = await startHarness({ kind, extensionRoot, browser: true, log });
     try {
       if (!harness.page) throw new Error('the harness opened no browser page');
       const bench = new ClickBench(harness, harness.page);

@@ -3,11 +3,8 @@
 // suite wrote. A failing assertion there means no figures, never made-up ones.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { IntegrationConfig } from '../../test/integration/config';
 import { startHarness, type Harness } from '../../test/support/harness';
-import { waitForResults } from '../../test/support/integrationMain';
-import { EXTENSION_ID, repoRoot } from '../../test/support/paths';
-import { buildTestRunnerExtension } from '../../test/support/testRunnerExtension';
+import { repoRoot } from '../../test/support/paths';
 import { isTreeFigures, type TreeFigures } from './figures';
 
 export interface TreeOutcome {
@@ -17,35 +14,16 @@ export interface TreeOutcome {
 
 /** `extensionRoot`: the tree whose extension is measured (default: the working tree); the in-host test is always the working tree's. */
 export async function measureTree(log: (line: string) => void, extensionRoot?: string): Promise<TreeOutcome> {
-  let runFile = '';
-  let progressFile = '';
-  let resultsFile = '';
   let figuresFile = '';
   let harness: Harness | undefined;
   try {
-    harness = await startHarness({
-      kind: extensionRoot ? 'bench-tree-baseline' : 'bench-tree',
-      extensionRoot,
-      seed: 'demo',
-      browser: true,
-      log,
-      extraExtensions: async (runDir) => {
-        runFile = path.join(runDir, 'bench-run.json');
-        progressFile = path.join(runDir, 'bench-progress.log');
-        resultsFile = path.join(runDir, 'bench-results.json');
-        figuresFile = path.join(runDir, 'bench-tree-figures.json');
-        const build = await buildTestRunnerExtension(runDir, runFile, {
-          testDir: path.join(repoRoot, 'bench', 'inhost'),
-          define: { INSTAMRKT_BENCH_FIGURES_FILE: JSON.stringify(figuresFile) },
-        });
-        return [build.vsix];
-      },
-      beforeCodeServer: (_runDir, emulator) => {
-        const config: IntegrationConfig = { serverUrl: emulator.serverUrl, restUrl: emulator.restUrl, emulatorStateFile: emulator.stateFile, repoRoot, extensionId: EXTENSION_ID };
-        fs.writeFileSync(runFile, JSON.stringify({ config, progressFile, resultsFile }, null, 2));
-      },
-    });
-    const results = await waitForResults(harness, progressFile, resultsFile);
+    const define = (runDir: string): Record<string, string> => {
+      figuresFile = path.join(runDir, 'bench-tree-figures.json');
+      return { INSTAMRKT_BENCH_FIGURES_FILE: JSON.stringify(figuresFile) };
+    };
+    const suite = { testDir: path.join(repoRoot, 'bench', 'inhost'), define };
+    harness = await startHarness({ kind: extensionRoot ? 'bench-tree-baseline' : 'bench-tree', extensionRoot, browser: true, log, suite });
+    const results = await harness.suiteResults();
     if (results.failures > 0 || results.passes === 0) {
       const details = results.failureDetails.map((f) => `${f.fullTitle}: ${f.message}\n${f.stack}`).join('\n');
       return { problem: `the in-host benchmark failed (${results.passes} passed, ${results.failures} failed):\n${details}` };

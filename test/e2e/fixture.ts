@@ -95,7 +95,7 @@ export async function stopFixture(): Promise<void> {
 }
 
 async function create(): Promise<E2eFixture> {
-  const harness = await startHarness({ kind: 'e2e', seed: 'demo', browser: true, log: (line) => console.log(`      ${line}`) });
+  const harness = await startHarness({ kind: 'e2e', browser: true, log: (line) => console.log(`      ${line}`) });
   const page = harness.page;
   if (!page) throw new Error('the harness started without a browser page');
   const screenshot = async (name: string): Promise<string> => {
@@ -109,7 +109,7 @@ async function create(): Promise<E2eFixture> {
   const stopServer = (): Promise<void> => server().stop();
   const startServer = async (options: ServerOptions = {}): Promise<RunningEmulator> => {
     const { port, stateFile } = harness.emulator;
-    restarted = await startEmulator({ seed: 'demo', stateFile, port, verbose: true, ...options });
+    restarted = await startEmulator({ stateFile, port, verbose: true, ...options });
     return restarted;
   };
   return {

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { HostingClient } from '../fixtures/hostingClient';
 import { RestClient } from '../../src/protocol/rest';
 import { repoRoot } from '../support/paths';
-import { cropPng, type Region } from '../support/pngCrop';
+import { cropPng, type Region } from './pngCrop';
 import type { RunningEmulator } from '../support/emulator';
 import { extensionLog, useFixture, type ServerOptions } from './fixture';
 import { recordShownTexts, shownTexts } from './shownTexts';

@@ -14,7 +14,7 @@ export interface IntegrationConfig {
   /** The extension under test, publisher.name. */
   readonly extensionId: string;
   /**
-   * The run's throwaway certificates (test/support/certificates.ts): PEM file
+   * The run's throwaway certificates (test/fixtures/certificates.ts): PEM file
    * paths. code-server runs with NODE_EXTRA_CA_CERTS = `ca`, so the extension
    * host trusts that CA as it would a system CA.
    */

@@ -5,12 +5,12 @@
 // a badly configured server is reported on its own, with Open Settings.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as vscode from 'vscode';
 import type { InstamrktApi } from '../../src/extension';
 import type { Notice } from '../../src/host/notifier';
 import { api, settings } from './extensionApi';
 import { logLine, logMark } from './extensionLog';
+import { isListening } from '../support/processes';
 import { holds, until } from './until';
 
 const INSECURE_SERVER_URL = 'ws://example.com:9999';
@@ -41,17 +41,6 @@ function isAlive(pid: number): boolean {
     if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
     throw err;
   }
-}
-
-function listens(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 /**
@@ -112,7 +101,7 @@ describe('Stop Local Emulator', function () {
       const shown = a.notices().length;
       await vscode.commands.executeCommand('instamrkt.stopEmulator');
       await until(`the emulator process ${running.pid} to end`, () => !isAlive(running.pid), 10_000);
-      assert.equal(await listens(running.port), false, `nothing listens on port ${running.port} any more`);
+      assert.equal(await isListening(running.port), false, `nothing listens on port ${running.port} any more`);
       assert.deepEqual(ourEmulators(), [], 'no emulator process of ours is left');
       assert.equal(a.session.snapshot.usingEmulator, false, 'the window no longer uses the emulator');
       assert.deepEqual(cachedFor(a, running.serverUrl), [], 'the cached list of that emulator run is gone with it');
@@ -133,7 +122,7 @@ describe('Stop Local Emulator', function () {
       await settings().update('serverUrl', INSECURE_SERVER_URL, vscode.ConfigurationTarget.Global);
       await settings().update('startLocalEmulator', undefined, vscode.ConfigurationTarget.Global);
       await until(`the emulator process ${running.pid} to end`, () => !isAlive(running.pid), 15_000);
-      await until(`port ${running.port} to close`, async () => !(await listens(running.port)), 5_000);
+      await until(`port ${running.port} to close`, async () => !(await isListening(running.port)), 5_000);
       assert.deepEqual(ourEmulators(), [], 'no emulator process of ours is left');
       assert.equal(a.session.snapshot.usingEmulator, false, 'the window no longer uses the emulator');
       await until('the cached list of that emulator run to be gone with it', () => cachedFor(a, running.serverUrl).length === 0);

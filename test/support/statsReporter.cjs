@@ -1,22 +1,14 @@
-// Mocha reporter for runAll's unit phase: mocha's spec output, plus the run's
-// counts written as JSON to HARNESS_STATS_FILE so the top-level runner can
-// total them without parsing text.
+// Starts nothing: mocha's spec reporter plus the run's counts, written as JSON to HARNESS_STATS_FILE, so `npm test` (jobs.ts) totals its unit and size phases without parsing text.
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS file: mocha loads reporters with require() */
 const fs = require('node:fs');
-const mocha = require('mocha');
+const { reporters, Runner } = require('mocha');
 
-const { Spec } = mocha.reporters;
-const { EVENT_RUN_END } = mocha.Runner.constants;
-
-class StatsReporter extends Spec {
+module.exports = class StatsReporter extends reporters.Spec {
   constructor(runner, options) {
     super(runner, options);
-    runner.once(EVENT_RUN_END, () => {
-      const file = process.env.HARNESS_STATS_FILE;
+    runner.once(Runner.constants.EVENT_RUN_END, () => {
       const { passes, failures, pending } = runner.stats;
-      if (file) fs.writeFileSync(file, JSON.stringify({ passed: passes, failed: failures, pending }));
+      if (process.env.HARNESS_STATS_FILE) fs.writeFileSync(process.env.HARNESS_STATS_FILE, JSON.stringify({ passed: passes, failed: failures, pending }));
     });
   }
-}
-
-module.exports = StatsReporter;
+};

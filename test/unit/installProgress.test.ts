@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describeProgress, elapsed, readProgress, watchInstall } from '../support/installProgress';
+import { describeProgress, elapsed, readProgress, watchInstall } from '../support/provision';
 
 const NPM_LOG = `npm http fetch GET 200 https://registry.npmjs.org/https-proxy-agent 1383ms (cache updated)
 npm http fetch GET 200 https://registry.npmjs.org/debug 429ms (cache updated)
@@ -15,7 +15,7 @@ npm http fetch GET 200 https://registry.npmjs.org/@vscode/ripgrep/-/ripgrep-1.15
 npm http cache agent-base@https://registry.npmjs.org/agent-base/-/agent-base-8.0.0.tgz 0ms (cache hit)
 `;
 
-describe('provisioning progress (test/support/installProgress)', () => {
+describe('provisioning progress (test/support/provision)', () => {
   it('counts the packages npm resolved and the tarballs it fetched or took from its cache, and names the last', () => {
     assert.deepEqual(readProgress(NPM_LOG), { resolved: 4, fetched: 3, last: 'agent-base@8.0.0' });
     const scoped = readProgress(NPM_LOG.split('\n').slice(0, 6).join('\n'));

@@ -1,6 +1,5 @@
-// Reads the entries of a zip file (a VSIX is one) from its central directory:
-// names, sizes and contents, so a test can check what a package holds without
-// unpacking it. Stored and deflated entries only, which is what vsce writes.
+// Reads the entries of a zip file (a VSIX is one) from its central directory, so the size tier can check
+// what a package holds without unpacking it. Stored and deflated entries only, which is what vsce writes.
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
 
