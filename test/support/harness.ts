@@ -84,8 +84,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness | O
 
   try {
     const provisioned = timed('provision code-server', () => ensureCodeServer(log));
-    // Steps running in the background surface their failure where they are awaited, never as an unhandled rejection.
-    provisioned.catch(() => undefined);
+    provisioned.catch(() => undefined); // its failure surfaces where it is awaited, never as an unhandled rejection
     // Build first: the emulator runs from the build's dist/emulator.js.
     const build = await timed('build extension', () => buildExtension(path.join(runDir, 'extension'), options.extensionRoot));
     useEmulatorBuild(build.emulatorScript);

@@ -9,7 +9,7 @@ import { startEmulator } from './emulator';
 import { startHarness, writeUserSettings, type Harness } from './harness';
 import { cacheDir, CODE_SERVER_VERSION, EXTENSION_ID, repoRoot } from './paths';
 import { freePort, isListening, isShuttingDown, onShutdown, run, runToEnd, stopAll } from './processes';
-import { BROWSER_PACKAGES, ensureCodeServer, ensureNode24, ensureSystemPackages } from './provision';
+import { BROWSER_PACKAGES, ensureCodeServer, ensureNode24, ensureStryker, ensureSystemPackages } from './provision';
 import { bundleSuite, grepArgument, suiteConfig } from './suite';
 
 type Counts = { passed: number; failed: number; pending: number };
@@ -167,16 +167,16 @@ async function electron(): Promise<number> {
   }
 }
 
-/** `npm run test:mutation [-- stryker run options]`: StrykerJS under Node 24 (it needs 22; the machines have 20), with test/mutation/mochaShim.mjs preloaded. */
+/** `npm run test:mutation [-- stryker run options]`: StrykerJS (installed on first use) under Node 24 (it needs 22; the machines have 20), with test/mutation/mochaShim.mjs preloaded. */
 async function mutation(argv: readonly string[]): Promise<number> {
   const started = Date.now();
   const { node, binDir } = await ensureNode24();
+  const stryker = await ensureStryker();
   const shim = pathToFileURL(path.join(repoRoot, 'test', 'mutation', 'mochaShim.mjs')).href;
-  // Node 24 first on PATH for the build command (tsc); the shim through NODE_OPTIONS, as the main process,
-  // the test runners and the checker all load the mocha runner plugin.
+  // Node 24 first on PATH for the build command (tsc); the shim through NODE_OPTIONS, for every Stryker process.
   const env = { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}`, NODE_OPTIONS: [process.env.NODE_OPTIONS, `--import=${shim}`].filter(Boolean).join(' ') };
   // Its own process group: Ctrl+C also stops Stryker's workers.
-  const { code } = await runToEnd('stryker', node, [bin('@stryker-mutator/core/bin/stryker.js'), 'run', 'stryker.config.mjs', ...argv], { cwd: repoRoot, env, inherit: true });
+  const { code } = await runToEnd('stryker', node, [stryker, 'run', 'stryker.config.mjs', ...argv], { cwd: repoRoot, env, inherit: true });
   const outcome = code === 0 ? `HTML report: ${path.join('reports', 'mutation', 'index.html')}` : `Stryker failed (exit ${code}); its messages are above`;
   console.log(`test:mutation took ${((Date.now() - started) / 60_000).toFixed(1)} min. ${outcome}`);
   return typeof code === 'number' ? code : 1;

@@ -13,6 +13,7 @@ export const cacheDir = path.join(repoRoot, '.vscode-test');
 export const resultsDir = path.join(repoRoot, 'test-results');
 export const CODE_SERVER_VERSION = '4.139.1';
 export const NODE_MAJOR = '24';
+export const STRYKER_VERSION = '10.0.0'; // installed on first use of npm run test:mutation (it needs Node 22), not by npm ci
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 /** The extension's id as VS Code knows it: publisher.name from package.json. */
 export const EXTENSION_ID = 'instamrkt.instamrkt-game-sources';

@@ -1,7 +1,7 @@
-// Starts the installs the harness needs, once per machine, because the machines lack them (../shared/ENVIRONMENT.md): code-server and Node 24 from npm into .vscode-test/, with a progress line, and missing Debian packages with apt-get.
+// Starts the installs the harness needs, once per machine, because the machines lack them (../shared/ENVIRONMENT.md): code-server, Node 24 and StrykerJS from npm into .vscode-test/, with a progress line, and missing Debian packages with apt-get.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cacheDir, CHROMIUM_PATH, CODE_SERVER_VERSION, NODE_MAJOR } from './paths';
+import { cacheDir, CHROMIUM_PATH, CODE_SERVER_VERSION, NODE_MAJOR, repoRoot, STRYKER_VERSION } from './paths';
 import { pidAlive, run, runToEnd } from './processes';
 
 /** code-server runs as `node entry …` under the Node 24 `node`, with `env` (Node 24 first on PATH, for what it spawns). */
@@ -49,6 +49,14 @@ export async function ensureNode24(log: (line: string) => void = console.log): P
     await checkNodeVersion(path.join(binDir, 'node'));
   });
   return { node: path.join(binDir, 'node'), binDir };
+}
+
+/** StrykerJS (it needs Node 22) with the project's mocha and TypeScript, installed on first use rather than by npm ci on Node 20. */
+export async function ensureStryker(log: (line: string) => void = console.log): Promise<string> {
+  const [dir, own] = [path.join(cacheDir, `stryker-${STRYKER_VERSION}`), (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies];
+  const packages = [...['core', 'mocha-runner', 'typescript-checker'].map((p) => `@stryker-mutator/${p}@${STRYKER_VERSION}`), `mocha@${own.mocha}`, `typescript@${own.typescript}`];
+  await installOnce(dir, `StrykerJS ${STRYKER_VERSION}`, log, (logFile) => npmInstall(dir, packages, withoutNpmVariables(process.env), logFile, log));
+  return path.join(dir, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
 }
 
 /**
@@ -122,11 +130,12 @@ function nodeHeaders(): string {
   return path.join(codeServerDir, 'nodedir');
 }
 
-/** `npm install <pkg>` (saved, or the next install would prune it), with a progress line every few seconds; the log's http lines are what progress counts. */
-async function npmInstall(cwd: string, pkg: string, env: NodeJS.ProcessEnv, logFile: string, log: (line: string) => void, folders: readonly WatchedFolder[] = []): Promise<void> {
-  const stopWatching = watchInstall({ what: `npm install ${pkg}`, logFile, log, folders });
+/** `npm install <pkg…>` (saved, or the next install would prune it), with a progress line every few seconds; the log's http lines are what progress counts. */
+async function npmInstall(cwd: string, pkg: string | readonly string[], env: NodeJS.ProcessEnv, logFile: string, log: (line: string) => void, folders: readonly WatchedFolder[] = []): Promise<void> {
+  const what = `npm install ${[pkg].flat().join(' ')}`;
+  const stopWatching = watchInstall({ what, logFile, log, folders });
   // Its own process group, so Ctrl+C also stops node-gyp builds under it.
-  await run(`npm install ${pkg} (log: ${logFile})`, 'npm', ['install', '--no-audit', '--no-fund', '--loglevel=http', pkg], { cwd, env, logFile }).finally(stopWatching);
+  await run(`${what} (log: ${logFile})`, 'npm', ['install', '--no-audit', '--no-fund', '--loglevel=http', ...[pkg].flat()], { cwd, env, logFile }).finally(stopWatching);
 }
 
 const missingError = (packages: readonly string[]): Error => new Error(`missing Debian packages: run \`sudo apt-get update && sudo apt-get install -y ${packages.join(' ')}\``);
@@ -157,18 +166,11 @@ export function lockHolder(output: string): { pid: number; name: string } | unde
 }
 
 /** What one apt-get run ended with: its exit status and output. */
-export interface AptRun {
-  readonly status: number | string;
-  readonly output: string;
-}
+export type AptRun = { readonly status: number | string; readonly output: string };
 
-const runAptGet = (args: readonly string[]): Promise<AptRun> =>
-  runToEnd('apt-get', 'apt-get', args, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).then(({ code, output }) => ({ status: code, output }));
+const runAptGet = (args: readonly string[]): Promise<AptRun> => runToEnd('apt-get', 'apt-get', args, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).then(({ code, output }) => ({ status: code, output }));
 
-/**
- * `apt-get args`; while another process holds the lock, says so once, in one line, and tries again for up to `waitMs`.
- * Fails with one line. Unit tests replace `run` (locking the real dpkg on a shared machine is not for a test).
- */
+/** `apt-get args`; while another process holds the lock, says so once and retries for up to `waitMs`; fails in one line. Unit tests replace `run`. */
 export async function aptGet(args: readonly string[], options: { waitMs?: number; retryEveryMs?: number; log?: (line: string) => void; run?: typeof runAptGet } = {}): Promise<void> {
   const { waitMs = 10 * 60_000, retryEveryMs = 5_000, log = console.log, run: runApt = runAptGet } = options;
   const what = `apt-get ${args.join(' ')}`;
@@ -196,10 +198,8 @@ export function readProgress(log: string): InstallProgress {
   let [resolved, fetched, last] = [0, 0, undefined as string | undefined];
   for (const [, url] of log.matchAll(/^npm http (?:fetch GET \d+ |cache \S+?@)(https?:\/\/\S+)/gm)) {
     const tarball = /\/-\/([^/]+?)-(\d[^/]*)\.tgz$/.exec(url);
-    if (!tarball) {
-      resolved++;
-      continue;
-    }
+    if (!tarball) resolved++;
+    if (!tarball) continue;
     fetched++;
     const scope = /^https?:\/\/[^/]+\/(@[^/]+)\//.exec(url)?.[1];
     last = `${scope ? `${scope}/` : ''}${tarball[1]}@${tarball[2]}`;
