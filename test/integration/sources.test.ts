@@ -223,18 +223,15 @@ describe('Game Sources in VS Code', function () {
     for (const s of value.sources) assert.deepEqual(Object.keys(s).sort(), ['id', 'name']);
   });
 
-  it('signs out: signed out, tree empty, cached lists cleared, and the credentials gone from SecretStorage', async () => {
+  it('signs out: signed out, tree empty, cached lists cleared, and this server\'s credentials gone from SecretStorage', async () => {
     await signInAfresh(a);
     assert.ok((await a.secretKeys()).includes(credentialsKey()), 'signed in: the credentials are stored');
     await vscode.commands.executeCommand('instamrkt.signOut');
     assert.equal(a.session.snapshot.status.kind, 'signedOut');
     assert.deepEqual(await rootLabels(a), []);
     await until('the cache to be cleared', () => !Object.keys(a.globalState()).some((k) => k.startsWith('instamrkt.sourcesCache:')));
-    assert.deepEqual(
-      (await a.secretKeys()).filter((k) => k.startsWith('instamrkt.credentials:')),
-      [],
-      'read back through SecretStorage: no credentials left',
-    );
+    // Only this server's: other tests may hold sign-ins of their own servers, which a sign-out here leaves alone.
+    assert.ok(!(await a.secretKeys()).includes(credentialsKey()), "read back through SecretStorage: this server's credentials are gone");
     // And a reload (a start over from the store) stays signed out.
     await readStoreAgain(a);
     assert.equal(a.session.snapshot.status.kind, 'signedOut');
