@@ -49,6 +49,11 @@ export class SourceService {
     return this.#listState;
   }
 
+  /** Whose list is shown (server and user, see listOwner), if anyone's. */
+  get owner(): string | undefined {
+    return this.#owner;
+  }
+
   /** Sources sorted by name (case-insensitive), then id. */
   list(): readonly SourceEntry[] {
     // Stryker disable next-line ConditionalExpression: a cache only; sorting again on every call gives the same list

@@ -97,4 +97,20 @@ describe('Session and SourceService as the extension links them (issue 12)', () 
     session.disconnect();
     assert.equal(session.snapshot.lastError, undefined, 'a Disconnect the user chose gives no reason');
   });
+
+  it("while signing in as another user, the previous user's list is no longer shown: the list is always the account's the status names", async () => {
+    await session.signIn('alice', 'alice-Pa55word-xyz');
+    await waitFor(() => service.state.kind === 'live', "alice's list to be read");
+    await service.open('alice-only.example');
+    emulator.setFaults({ slowLogonMs: 1_000 });
+    const signingIn = session.signIn('demo', 'demo');
+    await waitFor(() => session.snapshot.username === 'demo', 'the status to name demo');
+    assert.equal(session.snapshot.status.kind, 'connecting');
+    assert.deepEqual(service.list(), [], "alice's rows are gone while demo's sign-in is checked");
+    assert.equal(service.state.kind, 'empty');
+    await signingIn;
+    emulator.setFaults({});
+    await waitFor(() => service.state.kind === 'live', "demo's list to be read");
+    assert.deepEqual(service.list().map((e) => e.info.name), ['demo.instamrkt.local']);
+  });
 });
