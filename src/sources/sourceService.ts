@@ -8,9 +8,7 @@ import { logged, type ActivityLogger } from './activity';
 import { ListSaver, type SourcesCache } from './listSaver';
 import { byName, type CloseResult, type GamesOfSource, type ListState, type SourceEntry, type SourcesApi, type SourcesChange, sortKey } from './sourceModel';
 
-export type { CachedSources, SourcesCache } from './listSaver';
-export { listOwner } from './listSaver';
-
+export { listOwner, type CachedSources, type SourcesCache } from './listSaver';
 export { sortKey } from './sourceModel';
 export type { CloseResult, GamesOfSource, ListState, SourceEntry, SourcesApi, SourcesChange } from './sourceModel';
 
@@ -246,10 +244,10 @@ export class SourceService {
     for (const entry of this.#entries.values()) {
       const games = entry.games;
       if (!games) continue;
-      const before = games.active.length + games.upcoming.length;
+      const [active, upcoming] = [games.active.length, games.upcoming.length];
       games.active = games.active.filter((g) => g.game_id !== gameId);
       games.upcoming = games.upcoming.filter((g) => g.id !== gameId);
-      if (games.active.length + games.upcoming.length !== before) this.#changed.fire({ sourceId: entry.info.id });
+      if (games.active.length !== active || games.upcoming.length !== upcoming) this.#changed.fire({ sourceId: entry.info.id });
     }
   }
 
@@ -276,6 +274,7 @@ export class SourceService {
   #forget(owner: string | undefined): void {
     const shown = this.#entries.size > 0 || this.#listState.kind !== 'empty';
     this.#owner = owner;
+    // Stryker disable next-line UpdateOperator: any change of the number will do; it is only compared for equality
     this.#generation++;
     this.#loading = undefined;
     this.#entries.clear();

@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { startEmulator } from '../../src/emulator/server';
 import { RestClient } from '../../src/protocol/rest';
+import { HostingClient } from '../fixtures/hostingClient';
 import { Session } from '../../src/sources/session';
 import { linkServiceToSession } from '../../src/sources/serviceLink';
 import { listOwner, SourceService, type ListState } from '../../src/sources/sourceService';
@@ -20,6 +21,8 @@ describe('Session and SourceService as the extension links them (issue 12)', () 
   const subscriptions: { dispose(): void }[] = [];
   let savedListsCleared = 0;
   let cache: MemoryCache;
+  /** What the link logged at warn and error. */
+  let logged: string[];
 
   beforeEach(async () => {
     emulator = await startEmulator({ port: 0, seed: 'demo', users: [{ username: 'alice', password: 'alice-Pa55word-xyz', developer: true }] });
@@ -34,7 +37,9 @@ describe('Session and SourceService as the extension links them (issue 12)', () 
     service = new SourceService(cache);
     savedListsCleared = 0;
     const savedLists = { clearAll: async () => void savedListsCleared++ };
-    subscriptions.push(...linkServiceToSession(session, service, savedLists, quietLogger));
+    logged = [];
+    const linkLog = { ...quietLogger, warn: (m: string) => void logged.push(m), error: (m: string | Error) => void logged.push(String(m)) };
+    subscriptions.push(...linkServiceToSession(session, service, savedLists, linkLog));
   });
 
   afterEach(async () => {
@@ -112,5 +117,42 @@ describe('Session and SourceService as the extension links them (issue 12)', () 
     emulator.setFaults({});
     await waitFor(() => service.state.kind === 'live', "demo's list to be read");
     assert.deepEqual(service.list().map((e) => e.info.name), ['demo.instamrkt.local']);
+  });
+
+  it('a list read that fails on connecting is logged as an error, naming what failed', async () => {
+    emulator.setFaults({ dropReplies: ['list_game_sources_i_am_admin_of'] });
+    await session.signIn('demo', 'demo');
+    await waitFor(() => logged.some((l) => /^Could not read the source list: .*list_game_sources_i_am_admin_of/.test(l)), 'the failed read to be logged', 10_000);
+  });
+
+  it("the server's broadcasts reach the list: a game closed elsewhere leaves its source's games", async () => {
+    await session.signIn('demo', 'demo');
+    await waitFor(() => service.state.kind === 'live', 'the list to be read');
+    const sourceId = service.list()[0].info.id;
+    const login = await new RestClient(emulator.url).login('demo', 'demo');
+    const host = new HostingClient({ serverUrl: emulator.wsUrl, credentials: async () => login, keepAliveMs: 0, reconnect: false });
+    try {
+      await host.connect();
+      const game = await host.createAndOpenGame({ source_id: sourceId, game_name: 'Broadcast test', type: 'football', actions: ['goal'], targets: ['A', 'B'] });
+      const active = () => service.get(sourceId)?.games?.active.map((g) => g.game_id) ?? [];
+      await service.loadGames(sourceId);
+      assert.ok(active().includes(game.game_id));
+      await host.closeGame(game.game_id);
+      await waitFor(() => !active().includes(game.game_id), 'the game_closed broadcast to reach the list');
+      assert.ok(active().length > 0, "the source's other games stay");
+    } finally {
+      host.dispose();
+    }
+  });
+
+  it('a connection that drops and comes back keeps the list on screen throughout (stale, then live), never emptied', async () => {
+    await session.signIn('demo', 'demo');
+    await waitFor(() => service.state.kind === 'live', 'the list to be read');
+    const sizes: number[] = [];
+    service.onDidChange(() => sizes.push(service.list().length));
+    emulator.dropConnections();
+    await waitFor(() => service.state.kind === 'stale', 'the list to be stale');
+    await waitFor(() => service.state.kind === 'live', 'the list to be live again', 10_000);
+    assert.ok(sizes.length >= 2 && sizes.every((n) => n === 1), `the list size at each change: ${sizes.join(', ')}`);
   });
 });
