@@ -10,22 +10,10 @@ import { RestClient } from '../../src/protocol/rest';
 import { Session, type Account } from '../../src/sources/session';
 import type { Emulator } from './support/emulatorClients';
 import { MemoryStore, recordStatuses } from './support/sessionKit';
+import { RecordingLogger } from './support/recordingLogger';
 import { nextEvent, waitFor } from './support/wait';
 
 const ALICE = { username: 'alice', password: 'alice-Pa55word-xyz', developer: true };
-
-/** A logger that keeps every line, by level. */
-class RecordingLogger {
-  readonly lines: { level: string; message: string }[] = [];
-  readonly info = (message: string): void => void this.lines.push({ level: 'info', message });
-  readonly warn = (message: string): void => void this.lines.push({ level: 'warn', message });
-  readonly error = (message: string): void => void this.lines.push({ level: 'error', message });
-  readonly debug = (message: string): void => void this.lines.push({ level: 'debug', message });
-  readonly trace = (message: string): void => void this.lines.push({ level: 'trace', message });
-  at(level: string): string[] {
-    return this.lines.filter((l) => l.level === level).map((l) => l.message);
-  }
-}
 
 describe('Following another window (follow.ts)', () => {
   let emulator: Emulator;
