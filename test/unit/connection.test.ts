@@ -94,6 +94,21 @@ describe('ConnectionManager', () => {
     return m;
   }
 
+  /**
+   * A manager from a fresh copy of the module, without a client factory: the
+   * protocol client's code is loaded on its first connect() (the loaded factory
+   * is kept per module, and an earlier test may have loaded it in this one).
+   */
+  function freshManager(): ConnectionManager {
+    const path = require.resolve('../../src/sources/connection');
+    delete require.cache[path];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fresh = require(path) as typeof import('../../src/sources/connection');
+    const m = new fresh.ConnectionManager({ logger, reconnect: false });
+    managers.push(m);
+    return m;
+  }
+
   /** Every state the manager reports from now on. */
   function states(m: ConnectionManager): LinkState[] {
     const seen: LinkState[] = [];
@@ -155,13 +170,7 @@ describe('ConnectionManager', () => {
     });
 
     it('without a client factory, loads the protocol client on first use and connects with it', async () => {
-      // A fresh copy of the module: the loaded client factory is kept per module, and an earlier test may have loaded it.
-      const path = require.resolve('../../src/sources/connection');
-      delete require.cache[path];
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const fresh = require(path) as typeof import('../../src/sources/connection');
-      const m = new fresh.ConnectionManager({ logger, reconnect: false });
-      managers.push(m);
+      const m = freshManager();
       const intent = lifecycle.begin('connect');
       const connecting = m.connect({ serverUrl: emulator.wsUrl, ...ENDPOINTS }, account, intent);
       assert.equal(m.state.kind, 'connecting', 'connecting while the code loads');
@@ -171,12 +180,7 @@ describe('ConnectionManager', () => {
     });
 
     it('superseded while the client code loads: rejects with SupersededError and goes back to idle', async () => {
-      const path = require.resolve('../../src/sources/connection');
-      delete require.cache[path];
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const fresh = require(path) as typeof import('../../src/sources/connection');
-      const m = new fresh.ConnectionManager({ logger, reconnect: false });
-      managers.push(m);
+      const m = freshManager();
       const seen = states(m);
       const connecting = m.connect({ serverUrl: emulator.wsUrl, ...ENDPOINTS }, account, lifecycle.begin('connect'));
       lifecycle.begin('disconnect');
@@ -184,6 +188,40 @@ describe('ConnectionManager', () => {
       assert.equal(m.state.kind, 'idle');
       assert.deepEqual(seen.map((s) => s.kind), ['idle']);
       assert.equal(emulator.connectionCount(), 0);
+      assert.deepEqual(logger.at('warn'), [], 'connecting → idle is no failure to warn of');
+    });
+
+    it('superseded while the client code loads, with a later connect() loading too: never idle in between, and the later one connects', async () => {
+      const m = freshManager();
+      const seen = states(m);
+      const first = m.connect({ serverUrl: emulator.wsUrl, ...ENDPOINTS }, account, lifecycle.begin('connect'));
+      const second = m.connect({ serverUrl: emulator.wsUrl, ...ENDPOINTS }, account, lifecycle.begin('connect'));
+      await assert.rejects(first, SupersededError);
+      await second;
+      assert.equal(m.state.kind, 'connected');
+      assert.ok(!seen.some((s) => s.kind === 'idle'), `no "idle" while the later connect() was under way: ${JSON.stringify(seen)}`);
+    });
+
+    it('superseded and closed while the client code loads: nothing more is published after the close', async () => {
+      const m = freshManager();
+      const connecting = m.connect({ serverUrl: emulator.wsUrl, ...ENDPOINTS }, account, lifecycle.begin('connect'));
+      lifecycle.begin('disconnect');
+      m.close();
+      const seen = states(m);
+      await assert.rejects(connecting, SupersededError);
+      assert.equal(m.state.kind, 'idle');
+      assert.deepEqual(seen, [], 'close() already made it idle');
+    });
+
+    it('superseded while a client exists (disconnected, waiting to retry): the state stays as it was', async () => {
+      const m = makeManager();
+      const url = `ws://127.0.0.1:${await closedPort()}`;
+      await assert.rejects(m.connect({ serverUrl: url, ...ENDPOINTS }, account, lifecycle.begin('connect')));
+      assert.equal(m.state.kind, 'disconnected');
+      const intent = lifecycle.begin('connect');
+      lifecycle.begin('disconnect');
+      await assert.rejects(m.connect({ serverUrl: url, ...ENDPOINTS }, account, intent), SupersededError);
+      assert.equal(m.state.kind, 'disconnected', 'not "connecting": nothing is');
     });
 
     it('a network failure rejects at once, shows "disconnected" with the next retry time, and does not fire onDidLose', async () => {
@@ -266,7 +304,10 @@ describe('ConnectionManager', () => {
       const fromDrop = seen.slice(seen.findIndex((s) => s.kind === 'disconnected'));
       const kinds = fromDrop.map((s) => s.kind).filter((k, i, all) => k !== all[i - 1]);
       assert.deepEqual(kinds.slice(0, 3), ['disconnected', 'connecting', 'connected'], JSON.stringify(seen));
-      assert.ok(logger.at('warn').some((l) => l.startsWith(`Disconnected from ${emulator.wsUrl} after `) && / connected: .+/.test(l)), logger.at('warn').join('\n'));
+      // The manager's own lines (the client logs its own details to the same logger).
+      const warned = logger.at('warn').filter((l) => l.startsWith('Connect to ') || l.startsWith('Disconnected from '));
+      assert.equal(warned.length, 1, `one warning, for the drop (reconnecting is none): ${warned.join('\n')}`);
+      assert.ok(warned[0].startsWith(`Disconnected from ${emulator.wsUrl} after `) && / connected: .+/.test(warned[0]), warned[0]);
     });
   });
 
