@@ -60,6 +60,7 @@ export class StoredAccount {
 
   /** Stores `account`, or deletes the stored one when undefined, after every earlier write. */
   write(serverUrl: string, account: Account | undefined): Promise<void> {
+    // Stryker disable next-line UpdateOperator: the count is only compared for equality, so counting down tells writes apart as well as counting up
     const n = ++this.#writeCount;
     this.#last = account;
     // async: a store that throws synchronously still rejects; the store call itself starts synchronously.

@@ -57,6 +57,7 @@ export class ConnectionManager {
   /** Explicit connect() calls waiting for the outcome of the attempt they started. */
   #waiters: Waiter[] = [];
   /** One renewal per refusal: set when a renewal starts, cleared by a connection or an explicit connect(). */
+  // Stryker disable next-line BooleanLiteral: connect() sets it to false before any attempt it starts can be refused, so the initial value is never read
   #renewed = false;
   /** Changes with every explicit connect() or close(): a renewal that finishes under another token leaves the state alone. */
   #token = 0;
@@ -64,6 +65,7 @@ export class ConnectionManager {
   #preparing = 0;
   /** When the state's kind last changed, and the current client's server: for the connect and disconnect log lines. */
   #since = 0;
+  // Stryker disable next-line StringLiteral: read only by log lines about a client, and #open() sets it when it makes the client
   #serverUrl = '';
 
   readonly #changed = new Emitter<void>();
@@ -114,6 +116,7 @@ export class ConnectionManager {
     this.#preparing--;
     const client = this.#client ?? this.#open(make, endpoints, account);
     this.#renewed = false;
+    // Stryker disable next-line UpdateOperator: a renewal compares the token for equality with its own, and while the client stays the same only connect() changes it, so the direction does not matter
     this.#token++;
     const outcome = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
     // The outcome arrives as a state change (below), whichever attempt brings it.
@@ -123,6 +126,7 @@ export class ConnectionManager {
 
   /** Closes the connection and forgets the client. Silent: the caller publishes the state it leads to. */
   close(): void {
+    // Stryker disable next-line UpdateOperator: a renewal compares the token for equality with its own: any change, up or down, ends it
     this.#token++;
     const client = this.#client;
     if (client) {
@@ -130,6 +134,7 @@ export class ConnectionManager {
       this.#deps.logger.info(this.#state.kind === 'connected' ? `Disconnected from ${this.#serverUrl} after ${took} connected` : `Connect to ${this.#serverUrl}: stopped after ${took}`);
     }
     this.#client = undefined;
+    // Stryker disable next-line CallExpression: every listener below ignores a client that is no longer this.#client; unsubscribing only frees them
     for (const s of this.#subscriptions) s.dispose();
     this.#subscriptions = [];
     this.#state = IDLE;
@@ -162,12 +167,15 @@ export class ConnectionManager {
     this.#serverUrl = endpoints.serverUrl;
     this.#subscriptions = [
       client.onDidChangeState((ev) => {
+        // Stryker disable next-line ConditionalExpression: close() unsubscribes before it disposes the client, so a replaced client's events never reach here
         if (client === this.#client) this.#onClientState(client, account, ev);
       }),
       client.onEvent((msg) => {
+        // Stryker disable next-line ConditionalExpression: close() unsubscribes before it disposes the client, so a replaced client's events never reach here
         if (client === this.#client) this.#events.fire(msg);
       }),
       client.onDidMeasureLatency((latencyMs) => {
+        // Stryker disable next-line ConditionalExpression,LogicalOperator: a replaced client is unsubscribed (close()), and the live one measures latency only from a pong on its connection, reported before any state change
         if (client === this.#client && this.#state.kind === 'connected') this.#set({ kind: 'connected', latencyMs });
       }),
     ];
@@ -189,6 +197,7 @@ export class ConnectionManager {
         break;
       case 'disconnected': {
         if (ev.previous === 'connected') this.#lost.fire();
+        // Stryker disable next-line StringLiteral: the client reports 'disconnected' without an error only for its own disconnect() or dispose(), which the manager calls only after it stopped listening
         const error = ev.error ?? new ConnectionLostError('disconnected');
         if (error instanceof AuthenticationError && !this.#renewed && account.canRenew()) {
           // A refused key gets one renewal; until it is known to have failed, this is still connecting.
@@ -207,8 +216,10 @@ export class ConnectionManager {
   }
 
   async #renewAndRetry(client: InstamrktClient, account: LinkAccount, refusal: AuthenticationError, token: number): Promise<void> {
+    // Stryker disable next-line ArrowFunction: undefined and false both mean "not renewed" below
     const renewed = await account.renew().catch(() => false);
     // Closed, or a new connect() took over: that one reports its own outcome.
+    // Stryker disable next-line ConditionalExpression: close() changes the token too, so either test alone ends a renewal of a closed client
     if (client !== this.#client || token !== this.#token) return;
     if (renewed) {
       client.connect().catch(() => undefined);

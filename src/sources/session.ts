@@ -248,6 +248,7 @@ export class Session {
     await this.#load(intent);
     if (!this.#accounts.held || !autoConnect) return this.#feed.publish();
     // The connection's state shows any failure; start() itself succeeds.
+    // Stryker disable next-line ArrowFunction: the SupersededError check() would throw is swallowed by #quiet(), the only caller's wrapper
     await this.#connectNow(intent).catch(() => intent.check());
   }
 
