@@ -88,6 +88,20 @@ describe('Connection lifecycle (scripted server)', () => {
       assert.equal(server.accepted, 2);
     });
 
+    it('after disconnect(), a connect() that fails and then succeeds on a retry is a reconnect: the lists may have changed meanwhile', async () => {
+      server.refuseHandshake = (attempt) => (attempt === 2 ? 503 : undefined);
+      const client = clients.make({ reconnect: FAST_RETRY });
+      let reconnects = 0;
+      client.onDidReconnect(() => reconnects++);
+      await client.connect();
+      client.disconnect();
+      const up = nextEvent(client.onDidChangeState, (e) => e.state === 'connected', 'the retry to connect');
+      await assert.rejects(client.connect());
+      assert.equal((await up).reconnected, true);
+      assert.equal(reconnects, 1);
+      assert.equal(server.attempts, 3);
+    });
+
     it('connect() while connected resolves at once without a new connection or a state change', async () => {
       const client = clients.make();
       await client.connect();
