@@ -253,9 +253,9 @@ function decodeObject(parsed: unknown, codes: CodeTable, at: { res?: number }): 
   if (!isObj(parsed)) return new ProtocolError('The server sent a frame that is not a JSON object.');
   const res = parsed.res;
   if (
-    // Stryker disable next-line ConditionalExpression: Number.isSafeInteger is false for every non-number too; the typeof test is there to narrow the type.
-    typeof res !== 'number' ||
-    !Number.isSafeInteger(res)
+    !Number.isSafeInteger(res) ||
+    // Stryker disable next-line ConditionalExpression: Number.isSafeInteger is false for every non-number, so this only narrows the type.
+    typeof res !== 'number'
   )
     return new ProtocolError('The server sent a frame without an integer "res" code.');
   at.res = res;
