@@ -272,6 +272,15 @@ describe('Connection lifecycle (scripted server)', () => {
       assert.ok(!server.received.some((r) => r.op === 611));
     });
 
+    it('an unanswered ping() of the caller (keep-alive off) ends the connection as a request that timed out, not as a failed keep-alive', async () => {
+      server.answerPings = false;
+      const client = clients.make({ requestTimeoutMs: 100 });
+      await client.connect();
+      const down = nextEvent(client.onDidChangeState, (e) => e.state === 'disconnected', 'the connection to end');
+      await assert.rejects(client.ping());
+      assert.equal((await down).error?.message, 'Connection lost — outcome unknown (no reply to ping in time; later replies could no longer be matched).');
+    });
+
     it('a drop is logged as a warning naming why, and a request\'s trace line reaches the logger', async () => {
       server.handler = (r, s) => {
         if (r.op !== 611) return false;
