@@ -252,7 +252,12 @@ export function decodeMessage(parsed: unknown, codes: CodeTable): ServerMessage 
 function decodeObject(parsed: unknown, codes: CodeTable, at: { res?: number }): ServerMessage | ProtocolError {
   if (!isObj(parsed)) return new ProtocolError('The server sent a frame that is not a JSON object.');
   const res = parsed.res;
-  if (typeof res !== 'number' || !Number.isSafeInteger(res)) return new ProtocolError('The server sent a frame without an integer "res" code.');
+  if (
+    !Number.isSafeInteger(res) ||
+    // Stryker disable next-line ConditionalExpression: Number.isSafeInteger is false for every non-number, so this only narrows the type.
+    typeof res !== 'number'
+  )
+    return new ProtocolError('The server sent a frame without an integer "res" code.');
   at.res = res;
   const header = parsed.response_header;
   // The header's time is informational: one that is no time is left out rather than failing the reply.

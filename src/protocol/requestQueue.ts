@@ -69,7 +69,12 @@ export function rawEchoIds(parsed: unknown): EchoIds {
   for (const key of ECHO_FIELDS) {
     const v = fields[key];
     if (typeof v === 'string') ids[key] = v;
-    else if (typeof v === 'number' && Number.isSafeInteger(v)) ids[key] = String(v);
+    else if (
+      Number.isSafeInteger(v) &&
+      // Stryker disable next-line ConditionalExpression: Number.isSafeInteger is true only for numbers; the typeof test narrows the type.
+      typeof v === 'number'
+    )
+      ids[key] = String(v);
   }
   return ids;
 }

@@ -95,8 +95,8 @@ describe('handshake', () => {
       for (const host of ['LOCALHOST', 'App.LocalHost', '0:0:0:0:0:0:0:1', '[0:0:0:0:0:0:0:1]', '127.255.255.255']) assert.ok(isLoopbackHost(host), host);
     });
 
-    it('matches the whole host, not a part of it: no prefix or suffix turns another host into loopback', () => {
-      for (const host of ['x127.0.0.1', '127.0.0.1.example.com', '127.0.0.1x', '127.0.0', '127.0.0.1234', '127.a.0.1', '[::1]x', 'x[::1]', '::11', 'mylocalhost', 'localhostx', '.localhostx']) {
+    it('matches the whole host, not a part of it: no prefix or suffix turns another host into loopback, and only brackets around the whole host are taken off', () => {
+      for (const host of ['x127.0.0.1', '127.0.0.1.example.com', '127.0.0.1x', '127.0.0', '127.0.0.1234', '127.a.0.1', '[::1]x', 'x[::1]', '::11', 'mylocalhost', 'localhostx', '.localhostx', 'local[host', 'local]host', '127.0.[0.1', '127.0.]0.1']) {
         assert.ok(!isLoopbackHost(host), host);
       }
     });

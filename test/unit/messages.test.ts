@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { CodeTable } from '../../src/protocol/codes';
 import { ProtocolError } from '../../src/protocol/errors';
-import { decodeFrame, decodeMessage, encodeRequest, ServerMessage } from '../../src/protocol/messages';
+import { decodeFrame, decodeMessage, encodeRequest, GAME_STATUSES, ServerMessage } from '../../src/protocol/messages';
 
 const codes = CodeTable.documented;
 
@@ -104,6 +104,11 @@ describe('messages', () => {
         assert.equal(m.t, 5);
         assert.equal(m.body.sources[0].name, 'Zürich ⚽ 🏒');
       }
+    });
+    it('a frame delivered as text is parsed as it is, not re-encoded: a lone surrogate in a name is kept, not turned into U+FFFD', () => {
+      const m = decodeFrame('{"res":621,"sources":[{"id":"a","name":"x\ud800"}]}', false, codes);
+      if (m instanceof ProtocolError || m.name !== 'game_sources_i_am_admin_of_list') return assert.fail(String(m));
+      assert.equal(m.body.sources[0].name, 'x\ud800');
     });
     it('invalid UTF-8 inside a string becomes U+FFFD, not an exception', () => {
       const bytes = Buffer.concat([Buffer.from('{"res":621,"sources":[{"id":"a","name":"x'), Buffer.from([0xff]), Buffer.from('"}]}')]);
@@ -220,6 +225,12 @@ describe('messages', () => {
     it('a res that is an integer but too large to be exact is refused', () => {
       assert.match(bad('{"res":9007199254740993}').message, /integer "res"/);
       assert.equal(ok({ res: 9007199254740991 }).res, 9007199254740991);
+    });
+  });
+
+  describe('GAME_STATUSES', () => {
+    it('lists the five documented game statuses, from not yet betting to closed', () => {
+      assert.deepEqual(GAME_STATUSES, ['betting_not_yet_active', 'pre_game_betting_active', 'game_in_progress_betting_active', 'game_in_progress_betting_closed', 'game_closed']);
     });
   });
 

@@ -104,6 +104,13 @@ describe('RequestQueue', () => {
       assert.equal(q.size, 2);
     });
 
+    it('drops a malformed frame without a response code, saying it has none, even with a request pending', () => {
+      const q = queueOf({ op: 'list', expected: [621] });
+      const d = q.match(new ProtocolError('not JSON'), {});
+      assert.ok(d.kind === 'drop' && d.why === 'it has no response code', JSON.stringify(d));
+      assert.equal(q.size, 1);
+    });
+
     it('drops a frame of a code nobody expects, and says so', () => {
       const q = queueOf({ op: 'list', expected: [621] });
       const d = q.match(bad(345), { source_id: 'A' });
@@ -120,6 +127,18 @@ describe('RequestQueue', () => {
       assert.deepEqual(q.expire(20).map((e) => e.ticket), ['a', 'c']);
       assert.equal(q.nextDeadline(), 30);
       assert.deepEqual(q.drain().map((e) => e.ticket), ['b']);
+    });
+
+    it('says when the next is due even when a later request is due sooner than an earlier one', () => {
+      const q = queueOf({ op: 'a', expected: [1], deadline: 30 }, { op: 'b', expected: [1], deadline: 10 }, { op: 'c', expected: [1], deadline: 20 });
+      assert.equal(q.nextDeadline(), 10);
+    });
+
+    it('out of step, a malformed frame is dropped saying that a request timed out on this connection', () => {
+      const q = queueOf({ op: 'a', expected: [621], deadline: 10 }, { op: 'b', expected: [621], deadline: 50 });
+      q.expire(10);
+      const d = q.match(new ProtocolError('bad', { res: 621 }));
+      assert.ok(d.kind === 'drop' && d.why === 'a request timed out on this connection', JSON.stringify(d));
     });
 
     it('settles nothing once a request has expired: a late reply is an event, a malformed one is dropped', () => {
