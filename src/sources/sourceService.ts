@@ -206,7 +206,7 @@ export class SourceService {
         result.failed.push({ id, name, error });
       }
     }
-    if (result.closed.length && generation === this.#generation) void this.#persist();
+    if (result.closed.length) void this.#persist(); // the list shown now, whoever's: unchanged lists are not written again
     return result;
   }
 
@@ -272,7 +272,7 @@ export class SourceService {
 
   /** Empties the list and gives it to `owner`; replies to earlier reads then change nothing. */
   #forget(owner: string | undefined): void {
-    const shown = this.#entries.size > 0 || this.#listState.kind !== 'empty';
+    const shown = this.#listState.kind !== 'empty'; // rows exist only in a live or stale list
     this.#owner = owner;
     // Stryker disable next-line UpdateOperator: any change of the number will do; it is only compared for equality
     this.#generation++;

@@ -20,6 +20,7 @@ describe('Session and SourceService as the extension links them (issue 12)', () 
   let service: SourceService;
   const subscriptions: { dispose(): void }[] = [];
   let savedListsCleared = 0;
+  let refuseClearAll = false;
   let cache: MemoryCache;
   /** What the link logged at warn and error. */
   let logged: string[];
@@ -36,7 +37,13 @@ describe('Session and SourceService as the extension links them (issue 12)', () 
     cache = new MemoryCache();
     service = new SourceService(cache);
     savedListsCleared = 0;
-    const savedLists = { clearAll: async () => void savedListsCleared++ };
+    refuseClearAll = false;
+    const savedLists = {
+      clearAll: async () => {
+        savedListsCleared++;
+        if (refuseClearAll) throw new Error('the storage is read-only');
+      },
+    };
     logged = [];
     const linkLog = { ...quietLogger, warn: (m: string) => void logged.push(m), error: (m: string | Error) => void logged.push(String(m)) };
     subscriptions.push(...linkServiceToSession(session, service, savedLists, linkLog));
@@ -154,5 +161,13 @@ describe('Session and SourceService as the extension links them (issue 12)', () 
     await waitFor(() => service.state.kind === 'stale', 'the list to be stale');
     await waitFor(() => service.state.kind === 'live', 'the list to be live again', 10_000);
     assert.ok(sizes.length >= 2 && sizes.every((n) => n === 1), `the list size at each change: ${sizes.join(', ')}`);
+  });
+
+  it('a sign-out whose saved lists cannot be removed is still a sign-out, and the failure is logged', async () => {
+    await session.signIn('demo', 'demo');
+    refuseClearAll = true;
+    await session.signOut();
+    assert.equal(session.snapshot.status.kind, 'signedOut');
+    await waitFor(() => logged.some((l) => l === 'Could not remove the saved source lists: the storage is read-only'), 'the failure to be logged');
   });
 });

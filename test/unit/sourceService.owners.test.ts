@@ -79,9 +79,10 @@ describe('SourceService: a list belongs to the account it was read for', () => {
     emulator.setFaults({ replyDelays: { open_game_source: 300 } });
     const opening = service.open('late-open.example');
     await waitFor(() => requests.count('open_game_source') === 1, 'the open to reach the server');
-    emulator.setFaults({});
     service.clear();
+    // The open's reply is still held: it arrives after alice's list is read.
     await service.attach(await pool.connected(ALICE.username, ALICE.password), ALICE_OWNER);
+    emulator.setFaults({});
     const id = await opening;
     assert.deepEqual(names(), ['alice-only.example'], "alice's list does not gain demo's source, not even until the next read");
 
@@ -96,9 +97,9 @@ describe('SourceService: a list belongs to the account it was read for', () => {
     emulator.setFaults({ replyDelays: { close_game_source: 300 } });
     const closing = service.close([demoSource]);
     await waitFor(() => requests.count('close_game_source') === 1, 'the close to reach the server');
-    emulator.setFaults({});
     service.clear();
     await service.attach(await pool.connected(ALICE.username, ALICE.password), ALICE_OWNER);
+    emulator.setFaults({});
     const savesBefore = cache.saves;
     let changes = 0;
     service.onDidChange(() => changes++);
