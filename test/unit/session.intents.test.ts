@@ -261,6 +261,19 @@ describe('Session: entry points, supersession and what is published (issue 12)',
     });
   });
 
+  it('connect() once the store is known does not read it again', async () => {
+    const login = await new RestClient(emulator.url).login('demo', 'demo');
+    store.data.set(emulator.wsUrl, { userId: login.userId, username: 'demo', sessionKey: login.sessionKey, issuedAt: Date.now() });
+    const s = makeSession();
+    await s.start(false);
+    store.reads.close();
+    let read = false;
+    void store.reads.reached().then(() => (read = true));
+    await s.connect();
+    assert.equal(read, false, 'the store was not read');
+    assert.equal(s.snapshot.status.kind, 'connected');
+  });
+
   it('reconfigure() fires onDidResetAccount (what was shown belongs to the previous server)', async () => {
     const s = makeSession();
     await s.start(false);
