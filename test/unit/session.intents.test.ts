@@ -12,6 +12,7 @@ import type { Emulator } from './support/emulatorClients';
 import { RecordingLogger } from './support/recordingLogger';
 import { HeldRest, MemoryStore, recordStatuses } from './support/sessionKit';
 
+const insecure = (err: unknown): boolean => err instanceof InsecureUrlError;
 const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('Session: entry points, supersession and what is published (issue 12)', () => {
@@ -93,7 +94,6 @@ describe('Session: entry points, supersession and what is published (issue 12)',
   });
 
   describe('a plain ws:// or http:// URL to another host is refused before anything is sent', () => {
-    const insecure = (err: unknown): boolean => err instanceof InsecureUrlError;
 
     it('by start(), connect(), signIn(), signInWithSessionKey() and useEndpoints() with a sign-in; shown as disconnected with the reason', async () => {
       const s = makeSession();
@@ -113,9 +113,12 @@ describe('Session: entry points, supersession and what is published (issue 12)',
 
     it('a plain http:// sign-in URL to another host too', async () => {
       const s = makeSession();
+      await s.signIn('demo', 'demo');
       endpoints = { ...endpoints, restUrl: 'http://example.com/api' };
       await assert.rejects(s.signIn('demo', 'demo'), insecure);
-      assert.equal(rest.issued.length, 0);
+      assert.equal(rest.issued.length, 1, 'only the first sign-in reached REST');
+      const status = s.snapshot.status;
+      assert.ok(status.kind === 'disconnected' && status.error !== undefined && /http:\/\/ to example\.com/.test(status.error), JSON.stringify(status));
     });
 
     it('a URL that is allowed again clears the reason', async () => {
@@ -126,6 +129,26 @@ describe('Session: entry points, supersession and what is published (issue 12)',
       await s.reconfigure(false);
       assert.equal(s.snapshot.status.kind, 'signedOut');
     });
+  });
+
+  it('connected, then settings with a refused URL: connect() closes the connection and publishes the reason', async () => {
+    const s = makeSession();
+    await s.signIn('demo', 'demo');
+    const statuses = recordStatuses(s.onDidChange);
+    endpoints = { ...endpoints, serverUrl: 'ws://example.com/ws' };
+    await assert.rejects(s.connect(), insecure);
+    assert.equal(s.api, undefined, 'the connection is closed');
+    const last = statuses.seen.at(-1)?.status;
+    assert.ok(last?.kind === 'disconnected' && last.error !== undefined && /example\.com/.test(last.error), JSON.stringify(statuses.seen));
+  });
+
+  it('useEndpoints() with a sign-in is logged as "Sign-in as <user>"; a sign-out with nobody signed in as "Sign-out"', async () => {
+    const s = makeSession();
+    await s.useEndpoints({ ...endpoints }, true, { username: 'demo', password: 'demo' });
+    assert.ok(logger.at('info').some((l) => l.startsWith('Sign-in as demo: done in ')), logger.at('info').join('\n'));
+    await s.signOut();
+    await s.signOut();
+    assert.ok(logger.at('info').some((l) => l.startsWith('Sign-out: done in ')), logger.at('info').join('\n'));
   });
 
   describe('the latest intent wins: a slow sign-in is cancelled with the reason', () => {
@@ -236,6 +259,19 @@ describe('Session: entry points, supersession and what is published (issue 12)',
       assert.equal(read, false, 'the store was not read');
       store.reads.open();
     });
+  });
+
+  it('connect() once the store is known does not read it again', async () => {
+    const login = await new RestClient(emulator.url).login('demo', 'demo');
+    store.data.set(emulator.wsUrl, { userId: login.userId, username: 'demo', sessionKey: login.sessionKey, issuedAt: Date.now() });
+    const s = makeSession();
+    await s.start(false);
+    store.reads.close();
+    let read = false;
+    void store.reads.reached().then(() => (read = true));
+    await s.connect();
+    assert.equal(read, false, 'the store was not read');
+    assert.equal(s.snapshot.status.kind, 'connected');
   });
 
   it('reconfigure() fires onDidResetAccount (what was shown belongs to the previous server)', async () => {
