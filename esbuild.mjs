@@ -24,36 +24,32 @@ const common = {
   charset: 'utf8',
 };
 
+// `ws` as only the classes a bundle uses, in place of its whole package:
+// `extra` names what is added to the client class (the server class, for the emulator).
+function wsClasses(name, extra = '') {
+  return {
+    name,
+    setup(build) {
+      build.onResolve({ filter: /^ws$/ }, () => ({ path: name, namespace: name }));
+      build.onLoad({ filter: /.*/, namespace: name }, () => ({
+        contents: `const WebSocket = require(${JSON.stringify(wsClientFile)}); WebSocket.WebSocket = WebSocket;${extra} module.exports = WebSocket;`,
+        resolveDir: process.cwd(),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 // The extension only ever opens client sockets: bundle ws's client class
 // without its server and stream wrappers (8 KB less to load at activation).
-const wsClientOnly = {
-  name: 'ws-client-only',
-  setup(build) {
-    build.onResolve({ filter: /^ws$/ }, () => ({ path: 'ws-client', namespace: 'ws-client-only' }));
-    build.onLoad({ filter: /.*/, namespace: 'ws-client-only' }, () => ({
-      contents: `const WebSocket = require(${JSON.stringify(wsClientFile)}); WebSocket.WebSocket = WebSocket; module.exports = WebSocket;`,
-      resolveDir: process.cwd(),
-      loader: 'js',
-    }));
-  },
-};
+const wsClientOnly = wsClasses('ws-client-only');
 
 // The emulator serves with permessage-deflate off (src/emulator/server.ts) and
 // uses ws's EventEmitter API: the server class and the client class (each
 // connection is one), with the same trims as the extension's (about 10 KB less
 // in the VSIX).
-const wsServerOnly = {
-  name: 'ws-server-only',
-  setup(build) {
-    build.onResolve({ filter: /^ws$/ }, () => ({ path: 'ws-server', namespace: 'ws-server-only' }));
-    build.onLoad({ filter: /.*/, namespace: 'ws-server-only' }, () => ({
-      contents: `const WebSocket = require(${JSON.stringify(wsClientFile)}); WebSocket.WebSocket = WebSocket;
-WebSocket.WebSocketServer = require(${JSON.stringify(path.join(path.dirname(wsClientFile), 'websocket-server.js'))}); module.exports = WebSocket;`,
-      resolveDir: process.cwd(),
-      loader: 'js',
-    }));
-  },
-};
+const wsServerOnly = wsClasses('ws-server-only', ` WebSocket.WebSocketServer = require(${JSON.stringify(path.join(path.dirname(wsClientFile), 'websocket-server.js'))});`);
+
 // The extension's client turns permessage-deflate off (see src/protocol/client.ts), so
 // ws never builds its deflate class; it only reads the extension's name. Bundle that
 // name instead of the zlib-based implementation (6 KB). Anything that did construct it
