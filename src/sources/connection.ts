@@ -2,7 +2,7 @@
 // state as the UI needs it, and the one renewal a refused key may get. It
 // never decides who is signed in (the account manager does) nor publishes
 // the status (the session does, from this state and the account's).
-import { AuthenticationError, type ClientOptions, ConnectionLostError, type Credentials, Emitter, errorMessage, type Event, formatDuration, type InstamrktClient, type Logger, type NetworkOptions, type ServerMessage, type StateChangeEvent } from '../protocol';
+import { AuthenticationError, type ClientOptions, ConnectionLostError, type Credentials, Emitter, errorMessage, type Event, formatDuration, InstamrktClient, type Logger, type NetworkOptions, type ServerMessage, type StateChangeEvent } from '../protocol';
 import type { Intent } from './lifecycle';
 import type { LinkState } from './status';
 
@@ -39,15 +39,11 @@ interface Waiter {
 
 const IDLE: LinkState = { kind: 'idle' };
 
-// The network stack (ws, http, https, tls, zlib) is loaded on first use, not at
-// activation: nothing needs it before the first connect. Kept once loaded, so
-// later connects start their attempt without yielding first.
-let loadedFactory: ((options: ClientOptions) => InstamrktClient) | undefined;
-async function loadClientFactory(): Promise<(options: ClientOptions) => InstamrktClient> {
-  const { InstamrktClient } = await import('../protocol/client.js');
-  loadedFactory ??= (options) => new InstamrktClient(options);
-  return loadedFactory;
-}
+// The client is part of the bundle loaded at activation (a dynamic import of it
+// would make the bundler wrap the whole protocol layer in lazy initialisers,
+// which V8 then compiles at activation anyway, at about twice the cost); what
+// it loads on first use is `ws` (see webSocketClass.ts).
+const makeClient = (options: ClientOptions): InstamrktClient => new InstamrktClient(options);
 
 export class ConnectionManager {
   readonly #deps: LinkDeps;
@@ -61,8 +57,6 @@ export class ConnectionManager {
   #renewed = false;
   /** Changes with every explicit connect() or close(): a renewal that finishes under another token leaves the state alone. */
   #token = 0;
-  /** connect() calls still loading the client's code. */
-  #preparing = 0;
   /** When the state's kind last changed, and the current client's server: for the connect and disconnect log lines. */
   #since = 0;
   // Stryker disable next-line StringLiteral: read only by log lines about a client, and #open() sets it when it makes the client
@@ -98,23 +92,14 @@ export class ConnectionManager {
    */
   async connect(endpoints: LinkEndpoints, account: LinkAccount, intent: Intent): Promise<void> {
     if (this.#state.kind === 'connected') return;
-    // Connecting from this instant (the caller publishes it), even while the client's code loads.
+    // Superseded already: nothing to connect.
+    intent.check();
+    // Connecting from this instant (the caller publishes it).
     if (!this.#client) {
       this.#state = { kind: 'connecting' };
       this.#since = performance.now();
     }
-    this.#preparing++;
-    let make: (options: ClientOptions) => InstamrktClient;
-    try {
-      make = this.#deps.client ?? loadedFactory ?? (await loadClientFactory());
-      intent.check();
-    } catch (err) {
-      // Superseded before any client existed: nothing is connecting any more, unless another connect() is preparing.
-      if (--this.#preparing === 0 && !this.#client && this.#state.kind === 'connecting') this.#set(IDLE);
-      throw err;
-    }
-    this.#preparing--;
-    const client = this.#client ?? this.#open(make, endpoints, account);
+    const client = this.#client ?? this.#open(this.#deps.client ?? makeClient, endpoints, account);
     this.#renewed = false;
     // Stryker disable next-line UpdateOperator: a renewal compares the token for equality with its own, and while the client stays the same only connect() changes it, so the direction does not matter
     this.#token++;

@@ -1,7 +1,7 @@
 // What a Session is built from: the endpoints it talks to, its logger, and
 // the storage, REST and client it is given (interfaces, so tests can hand in
 // real ones over real sockets and the extension its VS Code adapters).
-import type { ClientOptions, InstamrktClient, NetworkOptions } from '../protocol';
+import { RestClient, type ClientOptions, type InstamrktClient, type NetworkOptions } from '../protocol';
 import type { AccountManager, AccountStore, RestApi } from './account';
 import type { ConnectionManager } from './connection';
 import type { Intent, IntentKind } from './lifecycle';
@@ -45,14 +45,12 @@ export interface SessionDeps {
   network?: () => NetworkOptions;
 }
 
-/** The protocol's RestClient, loaded on first use (with the network stack): nothing needs it at activation. */
+/** The REST client sign-in uses: the one given (tests), else the protocol's RestClient. */
 export function restFactory(deps: SessionDeps): (restUrl: string) => Promise<RestApi> {
   const given = deps.rest;
   if (given) return (restUrl) => Promise.resolve(given(restUrl));
-  return async (restUrl) => {
-    const { RestClient } = await import('../protocol/rest.js');
-    return new RestClient(restUrl, { network: deps.network?.() });
-  };
+  // A bad URL rejects (as the network would), rather than throwing at the caller.
+  return (restUrl) => new Promise((resolve) => resolve(new RestClient(restUrl, { network: deps.network?.() })));
 }
 
 /**
