@@ -6,7 +6,6 @@
 // for the connection, as VS Code users set them for every extension.
 import vscode = require('vscode');
 import { Settings } from './ids';
-// Not the protocol index: it would load the client (and ws) at activation.
 import { checkRestUrl, checkWebSocketUrl, errorMessage, type NetworkOptions, type ProxySupport } from '../protocol';
 import type { Endpoints } from '../sources/session';
 
