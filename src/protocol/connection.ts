@@ -205,7 +205,7 @@ export class Connection {
     // While connecting, the handshake request just failed: the attempt's failure path decides what comes next.
     if (this.#state === 'connecting') return;
     this.#lostSinceConnected = true;
-    const lost = new ConnectionLostError(why);
+    const lost = new ConnectionLostError(why, { inFlight: false });
     this.#lastError = lost;
     this.#scheduleRetry(lost);
   }

@@ -46,11 +46,16 @@ export class ServerError extends InstamrktError {
   }
 }
 
-/** The connection dropped while the request was in flight: it may or may not have been carried out. */
+/**
+ * The connection dropped. For a request in flight (the default) it may or may
+ * not have been carried out, and the message says so; as the state of a
+ * connection that nothing was waiting on (`{ inFlight: false }`) there is no
+ * outcome to speak of.
+ */
 export class ConnectionLostError extends InstamrktError {
   readonly code = 'connection-lost';
-  constructor(detail?: string) {
-    super(`Connection lost — outcome unknown${detail ? ` (${detail})` : ''}.`);
+  constructor(detail?: string, { inFlight = true }: { inFlight?: boolean } = {}) {
+    super(`Connection lost${inFlight ? ' — outcome unknown' : ''}${detail ? ` (${detail})` : ''}.`);
   }
 }
 

@@ -84,8 +84,14 @@ export function openSocket(WebSocketClass: WebSocketClass, url: URL, options: So
         reject(failure ?? new ConnectionFailedError(`The connection to ${url.host} closed before it opened (code ${code}).`));
         return;
       }
-      handlers.onClose(lostWhy ?? `closed by the server (code ${code}${reason.length ? `: ${reason.toString('utf8').slice(0, 200)}` : ''})`);
+      handlers.onClose(lostWhy ?? closedWhy(code, reason));
     });
   });
   return { socket, opened };
+}
+
+/** Why an open socket closed, for the log and the status: 1006 means no close frame came, so the server is not known to have closed it. */
+function closedWhy(code: number, reason: Buffer): string {
+  const said = reason.length ? `: ${reason.toString('utf8').slice(0, 200)}` : '';
+  return code === 1006 ? 'dropped with code 1006, no close frame: the server stopped or the network failed' : `closed by the server, code ${code}${said}`;
 }

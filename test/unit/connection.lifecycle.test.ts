@@ -125,6 +125,39 @@ describe('Connection lifecycle (scripted server)', () => {
     });
   });
 
+  describe('why a connection was lost', () => {
+    /** Connects, has the server end the socket when it gets a ping, and returns the ping's rejection and the state published after. */
+    async function loseOnPing(end: (socket: { close(code: number, reason: string): void; terminate(): void }) => void): Promise<{ pingError: Error; stateError: Error | undefined }> {
+      server.handler = (r, socket) => {
+        if (r.op !== 1) return false;
+        end(socket);
+        return true;
+      };
+      const client = clients.make({ reconnect: false });
+      await client.connect();
+      const down = nextEvent(client.onDidChangeState, (e) => e.state === 'disconnected', 'the drop');
+      const pingError = await client.ping().then(
+        () => assert.fail('the ping was answered'),
+        (err: Error) => err,
+      );
+      return { pingError, stateError: (await down).error };
+    }
+
+    it('the server closing with a code and reason: the request in flight has an unknown outcome, the state names the code and reason only', async () => {
+      const { pingError, stateError } = await loseOnPing((socket) => socket.close(4000, 'maintenance'));
+      assert.ok(pingError instanceof ConnectionLostError);
+      assert.equal(pingError.message, 'Connection lost — outcome unknown (closed by the server, code 4000: maintenance).');
+      assert.ok(stateError instanceof ConnectionLostError);
+      assert.equal(stateError.message, 'Connection lost (closed by the server, code 4000: maintenance).');
+    });
+
+    it('a socket dropped without a close frame (1006) is not said to be closed by the server', async () => {
+      const { pingError, stateError } = await loseOnPing((socket) => socket.terminate());
+      assert.equal(pingError.message, 'Connection lost — outcome unknown (dropped with code 1006, no close frame: the server stopped or the network failed).');
+      assert.equal(stateError?.message, 'Connection lost (dropped with code 1006, no close frame: the server stopped or the network failed).');
+    });
+  });
+
   describe('an attempt abandoned by disconnect() (stale)', () => {
     it('rejects with "connection attempt cancelled" when its credentials arrive late, opens no socket, and leaves the newer attempt alone', async () => {
       const held = new HeldCredentials();
@@ -278,7 +311,7 @@ describe('Connection lifecycle (scripted server)', () => {
       await client.connect();
       const down = nextEvent(client.onDidChangeState, (e) => e.state === 'disconnected', 'the connection to end');
       await assert.rejects(client.ping());
-      assert.equal((await down).error?.message, 'Connection lost — outcome unknown (no reply to ping in time; later replies could no longer be matched).');
+      assert.equal((await down).error?.message, 'Connection lost (no reply to ping in time; later replies could no longer be matched).');
     });
 
     it('a drop is logged as a warning naming why, and a request\'s trace line reaches the logger', async () => {

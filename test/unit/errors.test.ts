@@ -73,6 +73,8 @@ describe('protocol errors', () => {
     assert.equal(new ConnectionLostError().message, 'Connection lost — outcome unknown.');
     assert.equal(new ConnectionLostError('').message, 'Connection lost — outcome unknown.');
     assert.equal(new ConnectionLostError('socket closed 1006').message, 'Connection lost — outcome unknown (socket closed 1006).');
+    assert.equal(new ConnectionLostError('socket closed 1006', { inFlight: false }).message, 'Connection lost (socket closed 1006).', 'no outcome when nothing was in flight');
+    assert.equal(new ConnectionLostError(undefined, { inFlight: false }).message, 'Connection lost.');
   });
 
   it('ConnectionFailedError keeps the HTTP status when there is one', () => {
