@@ -56,6 +56,25 @@ describe('ListSaver', () => {
     assert.equal(cache.writes.length, 4, 'two rows are not one row whose name holds the second');
   });
 
+  it('a list of the same length differing in one name, or in one id, is written again', async () => {
+    await saver.save('o', [row('a', 'b'), row('c', 'd')]);
+    await saver.save('o', [row('a', 'b'), row('c', 'e')]);
+    assert.deepEqual(cache.writes.at(-1)?.value.sources, [row('a', 'b'), row('c', 'e')], 'a renamed source');
+    await saver.save('o', [row('a', 'b'), row('x', 'e')]);
+    assert.deepEqual(cache.writes.at(-1)?.value.sources, [row('a', 'b'), row('x', 'e')], 'another source under the same name');
+    await saver.save('o', [row('z', 'b'), row('x', 'e')]);
+    assert.equal(cache.writes.length, 4, 'the first row differing counts too');
+  });
+
+  it('compares with what was written, not with the array it was given (which the caller may change later)', async () => {
+    const list = [row('a', 'b')];
+    await saver.save('o', list);
+    list[0].name = 'renamed';
+    await saver.save('o', list);
+    assert.equal(cache.writes.length, 2);
+    assert.equal(cache.writes[0].value.sources[0].name, 'b', 'the first write kept its own copy');
+  });
+
   it('after a failed write the same list is written again; after forget() too', async () => {
     cache.refuse = true;
     await saver.save('o', [row('s1', 'alpha')]);
