@@ -34,17 +34,22 @@ function clamp(value: number, min: number, max: number, fallback: number): numbe
   return Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
 }
 
+/** The URL settings as used: the default when unset or blank. */
+const urlIn = (c: vscode.WorkspaceConfiguration, key: string, fallback: string): string => c.get<string>(key, fallback).trim() || fallback;
+const requestTimeoutIn = (c: vscode.WorkspaceConfiguration): number => clamp(c.get<number>(Settings.requestTimeoutSeconds, 30), 1, 600, 30) * 1000;
+const keepAliveIn = (c: vscode.WorkspaceConfiguration): number => clamp(c.get<number>(Settings.keepAliveSeconds, 30), 0, 3600, 30) * 1000;
+
 export class Config {
   get #section(): vscode.WorkspaceConfiguration {
     return vscode.workspace.getConfiguration(Settings.section);
   }
 
   get serverUrl(): string {
-    return this.#section.get<string>(Settings.serverUrl, DEFAULT_SERVER_URL).trim() || DEFAULT_SERVER_URL;
+    return urlIn(this.#section, Settings.serverUrl, DEFAULT_SERVER_URL);
   }
 
   get restUrl(): string {
-    return this.#section.get<string>(Settings.restUrl, DEFAULT_REST_URL).trim() || DEFAULT_REST_URL;
+    return urlIn(this.#section, Settings.restUrl, DEFAULT_REST_URL);
   }
 
   get autoConnect(): boolean {
@@ -52,11 +57,11 @@ export class Config {
   }
 
   get requestTimeoutMs(): number {
-    return clamp(this.#section.get<number>(Settings.requestTimeoutSeconds, 30), 1, 600, 30) * 1000;
+    return requestTimeoutIn(this.#section);
   }
 
   get keepAliveMs(): number {
-    return clamp(this.#section.get<number>(Settings.keepAliveSeconds, 30), 0, 3600, 30) * 1000;
+    return keepAliveIn(this.#section);
   }
 
   get closeConfirmation(): CloseConfirmation {
@@ -68,9 +73,15 @@ export class Config {
     return this.#section.get<boolean>(Settings.startLocalEmulator, false);
   }
 
-  /** Where and how to connect, as configured. */
+  /** Where and how to connect, as configured (the settings read once: the session asks for this often). */
   get endpoints(): Endpoints {
-    return { serverUrl: this.serverUrl, restUrl: this.restUrl, requestTimeoutMs: this.requestTimeoutMs, keepAliveMs: this.keepAliveMs };
+    const c = this.#section;
+    return {
+      serverUrl: urlIn(c, Settings.serverUrl, DEFAULT_SERVER_URL),
+      restUrl: urlIn(c, Settings.restUrl, DEFAULT_REST_URL),
+      requestTimeoutMs: requestTimeoutIn(c),
+      keepAliveMs: keepAliveIn(c),
+    };
   }
 
   /**
@@ -105,7 +116,8 @@ export class Config {
    * settings change touched.
    */
   problems(e?: vscode.ConfigurationChangeEvent): SettingProblem[] {
-    const values: Record<(typeof URL_CHECKS)[number][0], string> = { serverUrl: this.serverUrl, restUrl: this.restUrl };
+    const c = this.#section;
+    const values: Record<(typeof URL_CHECKS)[number][0], string> = { serverUrl: urlIn(c, Settings.serverUrl, DEFAULT_SERVER_URL), restUrl: urlIn(c, Settings.restUrl, DEFAULT_REST_URL) };
     const found: SettingProblem[] = [];
     for (const [key, check] of URL_CHECKS) {
       const setting = `${Settings.section}.${key}`;
