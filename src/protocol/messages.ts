@@ -20,14 +20,6 @@ export type GameStatus =
   | 'game_in_progress_betting_closed'
   | 'game_closed';
 
-export const GAME_STATUSES: readonly GameStatus[] = [
-  'betting_not_yet_active',
-  'pre_game_betting_active',
-  'game_in_progress_betting_active',
-  'game_in_progress_betting_closed',
-  'game_closed',
-];
-
 export interface ActiveGame {
   game_id: string;
   /** A documented status, or the server's own string if it sends one we do not know. */

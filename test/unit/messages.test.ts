@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { CodeTable } from '../../src/protocol/codes';
 import { ProtocolError } from '../../src/protocol/errors';
-import { decodeFrame, decodeMessage, encodeRequest, GAME_STATUSES, ServerMessage } from '../../src/protocol/messages';
+import { decodeFrame, decodeMessage, encodeRequest, ServerMessage } from '../../src/protocol/messages';
 
 const codes = CodeTable.documented;
 
@@ -225,12 +225,6 @@ describe('messages', () => {
     it('a res that is an integer but too large to be exact is refused', () => {
       assert.match(bad('{"res":9007199254740993}').message, /integer "res"/);
       assert.equal(ok({ res: 9007199254740991 }).res, 9007199254740991);
-    });
-  });
-
-  describe('GAME_STATUSES', () => {
-    it('lists the five documented game statuses, from not yet betting to closed', () => {
-      assert.deepEqual(GAME_STATUSES, ['betting_not_yet_active', 'pre_game_betting_active', 'game_in_progress_betting_active', 'game_in_progress_betting_closed', 'game_closed']);
     });
   });
 
