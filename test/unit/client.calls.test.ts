@@ -4,23 +4,14 @@
 import * as assert from 'node:assert/strict';
 import { DisposedError, InvalidArgumentError } from '../../src/protocol/errors';
 import type { ServerMessage } from '../../src/protocol/messages';
-import { ScriptedServer, send, startScriptedServer } from './support/scriptedServer';
-import { ScriptedClients } from './support/scriptedClients';
+import { type ScriptedServer, send } from './support/scriptedServer';
+import { useScriptedServer } from './support/scriptedClients';
 
 const invalid = (message: string) => (e: unknown) => e instanceof InvalidArgumentError && e.message === message;
 
 describe('InstamrktClient calls (scripted server)', () => {
   let server: ScriptedServer;
-  const clients = new ScriptedClients(() => server);
-
-  beforeEach(async () => {
-    server = await startScriptedServer();
-  });
-
-  afterEach(async () => {
-    clients.disposeAll();
-    await server.close();
-  });
+  const clients = useScriptedServer((started) => (server = started));
 
   describe('argument checks, before anything is sent', () => {
     it('an id of blanks only, or not text, is refused with "<what> must be a non-empty string."', async () => {

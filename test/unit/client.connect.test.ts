@@ -4,22 +4,13 @@
 import * as assert from 'node:assert/strict';
 import { DEFAULT_OPS, DEFAULT_RESPONSES } from '../../src/protocol/codes';
 import { AuthenticationError } from '../../src/protocol/errors';
-import { ScriptedServer, send, startScriptedServer } from './support/scriptedServer';
-import { ScriptedClients } from './support/scriptedClients';
+import { type ScriptedServer, send } from './support/scriptedServer';
+import { useScriptedServer } from './support/scriptedClients';
 import { nextEvent, waitFor } from './support/wait';
 
 describe('InstamrktClient connecting (scripted server)', () => {
   let server: ScriptedServer;
-  const clients = new ScriptedClients(() => server);
-
-  beforeEach(async () => {
-    server = await startScriptedServer();
-  });
-
-  afterEach(async () => {
-    clients.disposeAll();
-    await server.close();
-  });
+  const clients = useScriptedServer((started) => (server = started));
 
   describe('backoff', () => {
     it('resets after a successful reconnect: the delay after a later drop is the first-step delay again', async () => {

@@ -6,18 +6,17 @@
 import * as assert from 'node:assert/strict';
 import { ProtocolError, ServerError } from '../../src/protocol/errors';
 import { ServerMessage } from '../../src/protocol/messages';
-import { ReceivedRequest, ScriptedServer, send, startScriptedServer } from './support/scriptedServer';
-import { ScriptedClients } from './support/scriptedClients';
+import type { HostingClient } from '../fixtures/hostingClient';
+import { type ReceivedRequest, type ScriptedServer, send } from './support/scriptedServer';
+import { useScriptedServer } from './support/scriptedClients';
 import { nextEvent, waitFor } from './support/wait';
 
 describe('InstamrktClient request matching (scripted server)', () => {
   let server: ScriptedServer;
-  const clients = new ScriptedClients(() => server);
   /** Requests the server keeps unanswered, for the test to answer by hand. */
   let held: ReceivedRequest[];
-
-  beforeEach(async () => {
-    server = await startScriptedServer();
+  const clients = useScriptedServer((started) => {
+    server = started;
     held = [];
     // Logon, get_opcodes and ping are answered as usual; everything else waits for the test.
     server.handler = (r) => {
@@ -27,12 +26,7 @@ describe('InstamrktClient request matching (scripted server)', () => {
     };
   });
 
-  afterEach(async () => {
-    clients.disposeAll();
-    await server.close();
-  });
-
-  async function connected(): Promise<ReturnType<ScriptedClients['make']>> {
+  async function connected(): Promise<HostingClient> {
     const client = clients.make();
     await client.connect();
     return client;

@@ -104,8 +104,9 @@ describe('InstamrktClient (property, scripted server)', () => {
   });
 
   after(async () => {
-    clients.disposeAll();
+    const leaks = clients.disposeAll();
     await server.close();
+    assert.deepEqual(leaks, [], 'log lines of the clients that hold a secret or a digest');
   });
 
   async function run(actions: Action[]): Promise<void> {

@@ -6,22 +6,13 @@ import * as assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { DEFAULT_OPS, DEFAULT_RESPONSES } from '../../src/protocol/codes';
 import { ConnectionFailedError, ConnectionLostError, NotConnectedError, RequestTimeoutError } from '../../src/protocol/errors';
-import { ScriptedServer, send, startScriptedServer } from './support/scriptedServer';
-import { ScriptedClients } from './support/scriptedClients';
+import { type ScriptedServer, send } from './support/scriptedServer';
+import { useScriptedServer } from './support/scriptedClients';
 import { waitFor } from './support/wait';
 
 describe('InstamrktClient timeouts (scripted server)', () => {
   let server: ScriptedServer;
-  const clients = new ScriptedClients(() => server);
-
-  beforeEach(async () => {
-    server = await startScriptedServer();
-  });
-
-  afterEach(async () => {
-    clients.disposeAll();
-    await server.close();
-  });
+  const clients = useScriptedServer((started) => (server = started));
 
   describe('a get_opcodes that times out while connecting', () => {
     // Connection 1 holds get_opcodes past the timeout and answers it late, just before whatever comes next.

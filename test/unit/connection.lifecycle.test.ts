@@ -5,8 +5,8 @@ import * as assert from 'node:assert/strict';
 import { CodeTable } from '../../src/protocol/codes';
 import type { Credentials } from '../../src/protocol/clientOptions';
 import { AuthenticationError, ConnectionLostError, DisposedError, NotConnectedError } from '../../src/protocol/errors';
-import { ScriptedServer, send, startScriptedServer } from './support/scriptedServer';
-import { ScriptedClients, SESSION_KEY } from './support/scriptedClients';
+import { type ScriptedServer, send } from './support/scriptedServer';
+import { SESSION_KEY, useScriptedServer } from './support/scriptedClients';
 import { nextEvent, waitFor } from './support/wait';
 
 /** Credentials the test hands out by hand, one call at a time. */
@@ -20,16 +20,7 @@ const FAST_RETRY = { initialDelayMs: 10, maxDelayMs: 10, jitter: 0 };
 
 describe('Connection lifecycle (scripted server)', () => {
   let server: ScriptedServer;
-  const clients = new ScriptedClients(() => server);
-
-  beforeEach(async () => {
-    server = await startScriptedServer();
-  });
-
-  afterEach(async () => {
-    clients.disposeAll();
-    await server.close();
-  });
+  const clients = useScriptedServer((started) => (server = started));
 
   describe('before any connection', () => {
     it('a new client is disconnected and uses the documented code table', () => {

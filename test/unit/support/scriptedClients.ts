@@ -1,9 +1,10 @@
 // Clients of the scripted server for the client's tests: each test's clients
-// log into one list of lines (checked for secrets), and are disposed together.
+// log into one list of lines (checked for secrets), and are disposed together;
+// useScriptedServer() gives a describe block a fresh server per test.
 import * as assert from 'node:assert/strict';
 import type { ClientOptions, InstamrktClient, StateChangeEvent } from '../../../src/protocol/client';
 import { HostingClient } from '../../fixtures/hostingClient';
-import type { ScriptedServer } from './scriptedServer';
+import { type ScriptedServer, startScriptedServer } from './scriptedServer';
 
 export const SESSION_KEY = 'SESSION-KEY-never-on-the-wire';
 
@@ -38,12 +39,35 @@ export class ScriptedClients {
     return seen;
   }
 
-  /** Disposes every client made, and checks that no secret reached their log. */
-  disposeAll(): void {
+  /** Disposes every client made; returns the lines of their log that hold a secret or a digest (none, when all is well). */
+  disposeAll(): string[] {
     for (const c of this.#clients.splice(0)) c.dispose();
-    for (const line of this.logLines.splice(0)) {
-      assert.ok(!line.includes(SESSION_KEY), `secret in log: ${line}`);
-      assert.ok(!/[0-9a-f]{64}/.test(line), `digest in log: ${line}`);
-    }
+    return this.logLines.splice(0).filter((line) => line.includes(SESSION_KEY) || /[0-9a-f]{64}/.test(line));
   }
+}
+
+/**
+ * A fresh scripted server for each test of the calling describe block (handed
+ * to `onServer` before the test runs, for its handlers), the test's clients
+ * disposed after it, and, after the last test, one check that no client
+ * logged a secret: as an afterEach assertion, a leak would skip every later test.
+ */
+export function useScriptedServer(onServer: (server: ScriptedServer) => void): ScriptedClients {
+  let server: ScriptedServer | undefined;
+  const clients = new ScriptedClients(() => {
+    assert.ok(server, 'the scripted server runs only during a test');
+    return server;
+  });
+  const leaks: string[] = [];
+  beforeEach(async () => {
+    server = await startScriptedServer();
+    onServer(server);
+  });
+  afterEach(async function () {
+    for (const line of clients.disposeAll()) leaks.push(`${this.currentTest?.title ?? '?'}: ${line}`);
+    await server?.close();
+    server = undefined;
+  });
+  after(() => assert.deepEqual(leaks, [], 'log lines of the clients that hold a secret or a digest, by test'));
+  return clients;
 }
