@@ -60,6 +60,13 @@ describe('what ships: the VSIX and its production bundle', function () {
     withinBudget('dist/extension.js', fs.statSync(extensionJs).size, EXTENSION_JS_BUDGET, 'shrink what the extension bundles (see esbuild.mjs for what is left out of ws)');
   });
 
+  it('the production dist/extension.js has no lazy module initialisers (a dynamic import() of a bundled file adds them)', () => {
+    // esbuild's __esm runtime, minified: `n&&(e=n(n=0))` runs a wrapped module's body once. Such wrappers still run at
+    // activation and cost V8 more to compile; code meant to load later belongs in a chunk of its own (esbuild.mjs).
+    const wrapper = /([A-Za-z_$][\w$]*)&&\(([A-Za-z_$][\w$]*)=\1\(\1=0\)\)/.exec(fs.readFileSync(extensionJs, 'utf8'));
+    assert.equal(wrapper?.[0], undefined, 'dist/extension.js wraps modules in lazy initialisers: look for an import() of a file that is not a chunk of its own');
+  });
+
   it(`the VSIX's readme is ${MARKETPLACE_README}, and every image it shows is inside the VSIX`, () => {
     const readme = entries.find((entry) => entry.name === 'extension/readme.md');
     assert.ok(readme, `the VSIX has no extension/readme.md (entries: ${entries.map((entry) => entry.name).join(', ')})`);
