@@ -13,11 +13,14 @@ import type { Config } from '../host/config';
 const setContext = (key: string, value: unknown) => void vscode.commands.executeCommand('setContext', key, value);
 
 export function followStatus(session: Session, service: SourceService, statusBar: StatusBar): vscode.Disposable {
+  // Set only on a change: the status changes with every latency reading, and each setContext is a message to the window.
+  let shown: { state?: string; usingEmulator?: boolean } = {};
   return session.onDidChange(() => {
     const snap = session.snapshot;
     statusBar.update(snap);
-    setContext(ContextKeys.state, snap.status.kind);
-    setContext(ContextKeys.usingEmulator, snap.usingEmulator);
+    if (snap.status.kind !== shown.state) setContext(ContextKeys.state, snap.status.kind);
+    if (snap.usingEmulator !== shown.usingEmulator) setContext(ContextKeys.usingEmulator, snap.usingEmulator);
+    shown = { state: snap.status.kind, usingEmulator: snap.usingEmulator };
     // Not connected and nothing shown yet: the last known list, marked stale, rather than nothing.
     if ((snap.status.kind === 'connecting' || snap.status.kind === 'disconnected') && service.state.kind === 'empty') service.showCached(listOwner(snap.serverUrl, snap.userId));
   });
