@@ -4,7 +4,7 @@
 // `instamrkt.listEmpty`), and which connection setting cannot be used
 // (`instamrkt.badSetting`), so the not-connected welcome names the reason.
 import vscode = require('vscode');
-import { ContextKeys } from '../host/ids';
+import { ContextKeys, Settings } from '../host/ids';
 import type { Session } from '../sources/session';
 import { listOwner, type SourceService } from '../sources/sourceService';
 import type { StatusBar } from './statusBar';
@@ -47,5 +47,7 @@ export function followSettingProblems(config: Config): vscode.Disposable {
     if (setting !== shown) setContext(ContextKeys.badSetting, (shown = setting));
   };
   update();
-  return vscode.workspace.onDidChangeConfiguration(update);
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration(Settings.section)) update();
+  });
 }
