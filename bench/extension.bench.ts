@@ -2,7 +2,7 @@
 // The working tree against a baseline commit (default 9488c9b, the last
 // before the client and session were split; see baseline.ts), each built and
 // packaged by the harness exactly as what ships:
-//  1. sizes of dist/extension.js (goal ≤ 120 KB) and of the VSIX (≤ 150 KB);
+//  1. sizes of dist/extension.js (goal ≤ 120 KB) and of the VSIX (≤ 300 KB since issue 11 ships screenshots; it was 150 KB);
 //  2. click → tree and activation in code-server: one signed-in workbench per
 //     tree, 5 readings each (--readings N), taken alternately (baseline, current, current,
 //     baseline, …); each reloads the window (a fresh extension host), waits
@@ -181,7 +181,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const rows: string[][] = [];
   if (only.has('sizes')) {
     rows.push(row('dist/extension.js (production)', (l) => sizes.get(l)?.extensionJsBytes, bytes, '≤ 120 KB'));
-    rows.push(row('VSIX', (l) => sizes.get(l)?.vsixBytes, bytes, '≤ 150 KB'));
+    rows.push(row('VSIX', (l) => sizes.get(l)?.vsixBytes, bytes, '≤ 300 KB'));
   }
   if (only.has('click')) {
     rows.push(row(`click → first row "${DEMO_SOURCE}", median`, (l) => median(okOf(l).flatMap((r) => r.rowMs ?? [])), ms, '≤ 300 ms', pairedRatio(clicks, (r) => r.rowMs)));
