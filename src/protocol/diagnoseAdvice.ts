@@ -2,7 +2,7 @@
 // a next step a person can take (with the setting or command that does it).
 // The connection's typed errors already name the problem; a raw Node error
 // (ECONNREFUSED, ENOTFOUND, a timeout) is read by its code.
-import type { DiagnoseInput, NextAction, StepId } from './diagnose';
+import type { DiagnoseInput, NextAction, StepId } from './diagnoseTypes';
 import { AuthenticationError, CertificateError, describeError, ProxyAuthenticationError, ProxyError } from './errors';
 
 /** A step's own verdict, already worded. */

@@ -2,7 +2,7 @@
 // support request: Markdown, one numbered line per step with its verdict and
 // time, what was found, and what to do next. Pure: results in, text out (the
 // caller passes the text through the log's redactor before showing it).
-import type { StepResult, StepStatus } from './diagnose';
+import type { StepResult, StepStatus } from './diagnoseTypes';
 
 const LABEL: Readonly<Record<StepStatus, string>> = { passed: 'PASS', warning: 'WARN', failed: 'FAIL', info: 'INFO', skipped: 'SKIP' };
 

@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_MAX_PAYLOAD } from './clientOptions';
 import { adviceFor, StepFailure } from './diagnoseAdvice';
-import type { DiagnoseInput, StepId, StepResult, StepStatus, NextAction } from './diagnose';
+import type { DiagnoseInput, StepId, StepResult, StepStatus, NextAction } from './diagnoseTypes';
 import { AuthenticationError, describeError, errorMessage, InvalidArgumentError } from './errors';
 import { buildHandshakeUrl, checkRestUrl, checkWebSocketUrl } from './handshake';
 import { logOn } from './logon';

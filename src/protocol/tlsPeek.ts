@@ -8,13 +8,19 @@ import { EventEmitter } from 'node:events';
 import type { ClientRequest } from 'node:http';
 import { isIP } from 'node:net';
 import * as tls from 'node:tls';
-import type { Route } from './network';
 import { tlsDetails, type TlsDetails } from './tlsProblems';
 
 type Tunnel = { connect(req: ClientRequest, opts: object): Promise<unknown> };
 
+/** What peekTls needs of network.ts's Route (declared here, so that the two files do not import each other). */
+export interface PeekRoute {
+  readonly decision: { readonly proxy?: URL };
+  readonly agent: unknown;
+  readonly ca: string | string[] | undefined;
+}
+
 /** The certificate `url`'s server presents over `route`, and whether this computer trusts it. Rejects when no handshake completes in `timeoutMs`. */
-export async function peekTls(url: URL, route: Route, timeoutMs = 10_000): Promise<TlsDetails> {
+export async function peekTls(url: URL, route: PeekRoute, timeoutMs = 10_000): Promise<TlsDetails> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || 443);
   const options = { host, port, servername: isIP(host) ? undefined : host, ca: route.ca, rejectUnauthorized: false, secureEndpoint: true };

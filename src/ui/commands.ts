@@ -3,43 +3,18 @@
 // confirmClose() on every path, a game through confirmCloseGame().
 import vscode = require('vscode');
 import { Commands } from '../host/ids';
-import type { Config } from '../host/config';
-import type { Log } from '../host/log';
-import type { Notifier } from '../host/notifier';
-import type { Redactor } from '../host/redact';
 import { ConnectionLostError, RequestTimeoutError, ServerError, errorMessage } from '../protocol';
-import type { Session } from '../sources/session';
-import type { SourceService } from '../sources/sourceService';
-import type { EmulatorMode } from './emulatorMode';
-import { NextSteps, type FailureReporter } from './notices';
+import { NextSteps } from './notices';
 import { askNewSource, confirmClose, type CloseTarget } from './prompts';
 import { closeGame, copyGameId } from './gameCommands';
 import { pickStatusAction } from './statusBar';
-import type { SourcesView } from './sourcesView';
 import { activeGameLabel, upcomingGameLabel } from './labels';
 import type { TreeNode } from './sourcesTree';
-import type { TestConnectionDeps } from './testConnection';
 import { loadTestConnection } from './testConnectionLoader';
+import type { CommandContext } from './commandContext';
 
 /** How long a success that needs no action stays in the status bar. */
 const SUCCESS_SHOWN_MS = 8000;
-
-export interface CommandContext {
-  config: Config;
-  session: Session;
-  service: SourceService;
-  view: SourcesView;
-  log: Log;
-  notifier: Notifier;
-  reporter: FailureReporter;
-  emulatorMode: EmulatorMode;
-  /** Blanks known secrets in text the user sees (the sign-in prompts, the Test Connection report). */
-  redactor: Redactor;
-  /** The stored accounts, read only (Test Connection logs on with the one for its server). */
-  store: TestConnectionDeps['store'];
-  /** The extension's version, named in the Test Connection report. */
-  version: string | undefined;
-}
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   const logger = ctx.log.named('commands');

@@ -2,7 +2,7 @@
 // on first use, see closeGameFlow.ts) and Copy Game ID. Run from the keyboard
 // they get no row, and act on the view's selection.
 import vscode = require('vscode');
-import type { CommandContext } from './commands';
+import type { CommandContext } from './commandContext';
 import { NextSteps } from './notices';
 import { typeToConfirm, warn } from './prompts';
 import { activeGameLabel, upcomingGameLabel } from './labels';
