@@ -8,18 +8,23 @@ const DEBUG_LOG_TEXT = 'Debug/trace log text only: no behaviour depends on it.';
 
 /**
  * The message argument of a debug- or trace-level log call, else undefined:
- * `this.#log('debug', message)` in the client, `logger.debug(message)` /
+ * `this.#log('debug', message)` in the client, `hooks.log('trace', message)`
+ * in the request channel, `log('debug', message)` in logon.ts, `logger.debug(message)` /
  * `logger.trace(message)` elsewhere. Its text is read by a developer with the
  * log level turned up; no behaviour depends on it, and secrets are blanked by
  * the redactor in the logger, not here.
  */
 function debugLogMessage(call) {
   const { callee, arguments: args } = call;
+  const level = args[0];
+  const atDebugLevel = level?.type === 'StringLiteral' && DEBUG_LEVELS.has(level.value);
+  // log('debug', message): a Log function handed over (logon.ts).
+  if (callee.type === 'Identifier') return callee.name === 'log' && atDebugLevel ? args[1] : undefined;
   if (callee.type !== 'MemberExpression' || callee.computed) return undefined;
   const { property } = callee;
-  if (property.type === 'PrivateName' && property.id.name === 'log') {
-    const level = args[0];
-    return level?.type === 'StringLiteral' && DEBUG_LEVELS.has(level.value) ? args[1] : undefined;
+  // this.#log('debug', message), hooks.log('trace', message).
+  if ((property.type === 'PrivateName' && property.id.name === 'log') || (property.type === 'Identifier' && property.name === 'log')) {
+    return atDebugLevel ? args[1] : undefined;
   }
   return property.type === 'Identifier' && DEBUG_LEVELS.has(property.name) ? args[0] : undefined;
 }
