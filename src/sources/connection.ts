@@ -94,11 +94,6 @@ export class ConnectionManager {
     if (this.#state.kind === 'connected') return;
     // Superseded already: nothing to connect.
     intent.check();
-    // Connecting from this instant (the caller publishes it).
-    if (!this.#client) {
-      this.#state = { kind: 'connecting' };
-      this.#since = performance.now();
-    }
     const client = this.#client ?? this.#open(this.#deps.client ?? makeClient, endpoints, account);
     this.#renewed = false;
     // Stryker disable next-line UpdateOperator: a renewal compares the token for equality with its own, and while the client stays the same only connect() changes it, so the direction does not matter
