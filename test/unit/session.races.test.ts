@@ -5,12 +5,10 @@
 // open, and rejects with SupersededError. Real emulator, real sockets.
 import * as assert from 'node:assert/strict';
 import { startEmulator } from '../../src/emulator/server';
-import { InstamrktClient } from '../../src/protocol/client';
-import { AuthenticationError } from '../../src/protocol/errors';
 import { SupersededError } from '../../src/sources/lifecycle';
 import { Session, SESSION_KEY_LIFETIME_MS, type Endpoints } from '../../src/sources/session';
 import type { Emulator } from './support/emulatorClients';
-import { HeldRest, MemoryStore, quietLogger, recordStatuses } from './support/sessionKit';
+import { HeldRest, keyEnded, MemoryStore, quietLogger, recordStatuses } from './support/sessionKit';
 import { nextEvent, waitFor } from './support/wait';
 
 /** Read through a call, so TypeScript does not narrow one reading by an earlier assertion. */
@@ -31,23 +29,6 @@ async function assertSuperseded(p: Promise<unknown>, by: string): Promise<void> 
     assert.equal(err.by, by);
     return true;
   });
-}
-
-/** Resolves once the server refuses `sessionKey` (the server-side logout is best effort, so it is polled). */
-async function keyEnded(emulator: Emulator, userId: string, sessionKey: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const probe = new InstamrktClient({ serverUrl: emulator.wsUrl, credentials: async () => ({ userId, sessionKey }), reconnect: false, keepAliveMs: 0 });
-    try {
-      await probe.connect();
-    } catch (err) {
-      if (err instanceof AuthenticationError) return;
-      throw err;
-    } finally {
-      probe.dispose();
-    }
-    if (Date.now() > deadline) throw new Error('the session key is still accepted by the server');
-  }
 }
 
 describe('Session: the latest intent wins (issue 8, A1)', () => {

@@ -1,7 +1,10 @@
 // What Session tests share: an AccountStore in memory that records every
 // write, a REST client whose login replies can be held back (the real
-// RestClient over real sockets, only its answer waits), and a recorder of
-// the statuses a session publishes.
+// RestClient over real sockets, only its answer waits), a recorder of the
+// statuses a session publishes, and probes asking the server whether it
+// still accepts a session key.
+import { InstamrktClient } from '../../../src/protocol/client';
+import { AuthenticationError } from '../../../src/protocol/errors';
 import { RestClient, type LoginResult } from '../../../src/protocol/rest';
 import type { Account, AccountStore, RestApi } from '../../../src/sources/session';
 import type { Event } from '../../../src/protocol/events';
@@ -127,4 +130,31 @@ export function recordStatuses(onDidChange: Event<SessionSnapshot>): { seen: Ses
   const seen: SessionSnapshot[] = [];
   const sub = onDidChange((s) => seen.push(s));
   return { seen, kinds: () => seen.map((s) => s.status.kind), stop: () => sub.dispose() };
+}
+
+/** Resolves once the server at `wsUrl` refuses `sessionKey` (a server-side logout is best effort, so it is polled); rejects if it is still accepted after 5 s. */
+export async function keyEnded(server: { wsUrl: string }, userId: string, sessionKey: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const probe = new InstamrktClient({ serverUrl: server.wsUrl, credentials: async () => ({ userId, sessionKey }), reconnect: false, keepAliveMs: 0 });
+    try {
+      await probe.connect();
+    } catch (err) {
+      if (err instanceof AuthenticationError) return;
+      throw err;
+    } finally {
+      probe.dispose();
+    }
+    if (Date.now() > deadline) throw new Error('the session key is still accepted by the server');
+  }
+}
+
+/** Resolves when the server at `wsUrl` accepts `sessionKey` (one logon, then disconnects); rejects with the refusal otherwise. */
+export async function keyAccepted(server: { wsUrl: string }, userId: string, sessionKey: string): Promise<void> {
+  const probe = new InstamrktClient({ serverUrl: server.wsUrl, credentials: async () => ({ userId, sessionKey }), reconnect: false, keepAliveMs: 0 });
+  try {
+    await probe.connect();
+  } finally {
+    probe.dispose();
+  }
 }
