@@ -6,6 +6,7 @@ import { ItemContext } from '../host/ids';
 import { type ActiveGame, errorMessage, type UpcomingGame } from '../protocol';
 import type { SourceEntry, SourceService } from '../sources/sourceService';
 import { activeGameLabel, activeGameRowLabel, sourceRowLabel, statusWords, upcomingGameLabel, upcomingGameRowLabel } from './labels';
+import { cachedL10n } from './l10nCache';
 
 export { activeGameLabel, upcomingGameLabel } from './labels';
 
@@ -14,6 +15,10 @@ export type TreeNode =
   | { kind: 'game'; sourceId: string; game: ActiveGame }
   | { kind: 'upcoming'; sourceId: string; game: UpcomingGame }
   | { kind: 'note'; sourceId: string; text: string; error: boolean };
+
+/** The words of every row, built for each of (up to) 10,000 rows on every refresh: see l10nCache.ts. */
+const rowL10n = cachedL10n(vscode.l10n);
+const SOURCE_ICON = new vscode.ThemeIcon('radio-tower');
 
 const STATUS_ICONS: Record<string, string> = {
   betting_not_yet_active: 'clock',
@@ -24,7 +29,7 @@ const STATUS_ICONS: Record<string, string> = {
 };
 
 export function statusLabel(status: string): string {
-  return statusWords(vscode.l10n, status);
+  return statusWords(rowL10n, status);
 }
 
 export function shortId(id: string): string {
@@ -108,7 +113,7 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
         item.description = statusLabel(g.status);
         item.iconPath = new vscode.ThemeIcon(STATUS_ICONS[g.status] ?? 'circle-outline');
         item.contextValue = ItemContext.game;
-        item.accessibilityInformation = { label: activeGameRowLabel(vscode.l10n, g) };
+        item.accessibilityInformation = { label: activeGameRowLabel(rowL10n, g) };
         return item;
       }
       case 'upcoming': {
@@ -118,7 +123,7 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
         item.description = g.live_start_at === undefined ? vscode.l10n.t('upcoming') : vscode.l10n.t('upcoming · {0}', when(g.live_start_at));
         item.iconPath = new vscode.ThemeIcon('calendar');
         item.contextValue = ItemContext.upcomingGame;
-        item.accessibilityInformation = { label: upcomingGameRowLabel(vscode.l10n, g, when) };
+        item.accessibilityInformation = { label: upcomingGameRowLabel(rowL10n, g, when) };
         return item;
       }
       case 'note': {
@@ -137,12 +142,12 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `source:${id}`;
     item.description = entry?.info.description || shortId(id);
-    item.iconPath = new vscode.ThemeIcon('radio-tower');
+    item.iconPath = SOURCE_ICON;
     const live = this.#service.state.kind === 'live';
     item.contextValue = live ? ItemContext.source : ItemContext.sourceStale;
     const g = entry?.games;
     item.accessibilityInformation = {
-      label: sourceRowLabel(vscode.l10n, { name, description: entry?.info.description ?? '', live, games: g && { active: g.active.length, upcoming: g.upcoming.length } }),
+      label: sourceRowLabel(rowL10n, { name, description: entry?.info.description ?? '', live, games: g && { active: g.active.length, upcoming: g.upcoming.length } }),
     };
     return item;
   }
