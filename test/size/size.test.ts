@@ -67,6 +67,11 @@ describe('what ships: the VSIX and its production bundle', function () {
     assert.equal(wrapper?.[0], undefined, 'dist/extension.js wraps modules in lazy initialisers: look for an import() of a file that is not a chunk of its own');
   });
 
+  it("the production dist/extension.js requires 'vscode' once (each require goes through VS Code's module interceptor)", () => {
+    const requires = fs.readFileSync(extensionJs, 'utf8').match(/require\(["']vscode["']\)/g) ?? [];
+    assert.equal(requires.length, 1, "see oneVscodeRequire in esbuild.mjs: every module should share the one require of 'vscode'");
+  });
+
   it(`the VSIX's readme is ${MARKETPLACE_README}, and every image it shows is inside the VSIX`, () => {
     const readme = entries.find((entry) => entry.name === 'extension/readme.md');
     assert.ok(readme, `the VSIX has no extension/readme.md (entries: ${entries.map((entry) => entry.name).join(', ')})`);
