@@ -123,9 +123,13 @@ describe('peekTls: the ways a look can end', () => {
     await assert.rejects(peekTls(url, await routeFor(url, {}), 100), { message: `No TLS handshake with ${url.host} within 100 ms.` });
   });
 
-  it('rejects with the socket error when the server cuts the connection, without waiting for the time limit', async () => {
+  it('rejects with the socket error when the server cuts the connection, without waiting for the time limit, and leaves no timer running', async () => {
     const url = await tcpServer((socket) => socket.destroy());
-    await assert.rejects(peekTls(url, await routeFor(url, {}), 5000), (e: unknown) => e instanceof Error && !/No TLS handshake/.test(e.message));
+    const route = await routeFor(url, {});
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    await assert.rejects(peekTls(url, route, 5000), (e: unknown) => e instanceof Error && !/No TLS handshake/.test(e.message));
+    assert.equal(timers(), before);
   });
 
   it('leaves no timer running once the handshake is done', async () => {
