@@ -129,7 +129,8 @@ describe('peekTls: the ways a look can end', () => {
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const before = timers();
     await assert.rejects(peekTls(url, route, 5000), (e: unknown) => e instanceof Error && !/No TLS handshake/.test(e.message));
-    assert.equal(timers(), before);
+    // At most as many: another part's timer may end meanwhile; the peek's own must not be left running.
+    assert.ok(timers() <= before, `${timers()} timers running, ${before} before`);
   });
 
   it('leaves no timer running once the handshake is done', async () => {
@@ -138,7 +139,8 @@ describe('peekTls: the ways a look can end', () => {
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const before = timers();
     await peekTls(server.url, await routeFor(server.url, { ca: pki.ca }), 60_000);
-    assert.equal(timers(), before);
+    // At most as many: another part's timer may end meanwhile; the peek's own must not be left running.
+    assert.ok(timers() <= before, `${timers()} timers running, ${before} before`);
   });
 
   it('rejects, saying so, when the proxy does not open the tunnel (407)', async () => {
