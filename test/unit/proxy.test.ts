@@ -108,3 +108,60 @@ describe('proxyFor', () => {
     for (const entry of ['', ' ', 'a:b:c', '[::1', 'host:port']) assert.equal(bypasses(entry, 'host', '443'), false, entry);
   });
 });
+
+describe('proxyFor: the cases at the edges', () => {
+  const override: ProxySettings = { support: 'override' };
+  const envProxy: ProxyEnv = { HTTPS_PROXY: 'http://proxy.example:3128' };
+
+  it('under http.proxySupport "override", goes direct to ::1 (VS Code never proxies it) but lets VS Code route 127.0.0.2', () => {
+    const d = proxyFor('wss://[::1]:9000', override, envProxy);
+    assert.equal(d.proxy, undefined);
+    assert.equal(d.by, 'vscode');
+    assert.match(d.reason, /direct: ::1 is this machine/);
+    const other = proxyFor('wss://127.0.0.2:9000', override, envProxy);
+    assert.equal(other.by, 'vscode');
+    assert.equal(other.proxy?.host, 'proxy.example:3128');
+  });
+
+  it('under http.proxySupport "fallback", VS Code routes the connection too', () => {
+    const d = proxyFor(PROD, { support: 'fallback' }, envProxy);
+    assert.equal(d.by, 'vscode');
+    assert.match(d.reason, /^VS Code routes this connection \(http.proxySupport is "fallback"\): /);
+  });
+
+  it('takes the proxy from HTTP_PROXY when it is the only variable set', () => {
+    const d = proxyFor(PROD, {}, { HTTP_PROXY: 'http://upper.example:8080' });
+    assert.equal(d.proxy?.host, 'upper.example:8080');
+    assert.match(d.reason, /from HTTP_PROXY/);
+  });
+
+  it('matches a noProxy entry with a port against the default port of the scheme (443 for wss, 80 for ws)', () => {
+    assert.equal(proxyFor('wss://instamrkt.com', { noProxy: ['instamrkt.com:443'] }, envProxy).proxy, undefined);
+    assert.equal(proxyFor('wss://instamrkt.com', { noProxy: ['instamrkt.com:80'] }, envProxy).proxy?.host, 'proxy.example:3128');
+    assert.equal(proxyFor('ws://instamrkt.com', { noProxy: ['instamrkt.com:80'] }, envProxy).proxy, undefined);
+    assert.equal(proxyFor('https://instamrkt.com', { noProxy: ['instamrkt.com:443'] }, envProxy).proxy, undefined);
+  });
+
+  it('ignores blank http.noProxy entries: a list of blanks is no list, and NO_PROXY applies', () => {
+    const d = proxyFor(PROD, { noProxy: [' ', ''] }, { ...envProxy, NO_PROXY: 'instamrkt.com' });
+    assert.equal(d.proxy, undefined);
+    assert.match(d.reason, /in NO_PROXY/);
+  });
+
+  it('says what is wrong with a proxy that is not a URL, or has no host, without its password', () => {
+    const notUrl = proxyFor(PROD, { proxy: 'http://user:secret@bad host' }, {});
+    assert.equal(notUrl.problem?.message, 'http.proxy "http://…@bad host" is not a URL (expected http://host:port).');
+    const noHost = proxyFor(PROD, { proxy: 'socks5://', support: 'override' }, {});
+    assert.equal(noHost.problem?.message, 'http.proxy "socks5://" has no host.');
+    const scheme = proxyFor(PROD, { proxy: 'ftp://user:secret@proxy.example' }, {});
+    assert.equal(scheme.problem?.message, 'http.proxy "ftp://…@proxy.example" uses ftp:// (expected http:// or https://).');
+  });
+
+  it('accepts every SOCKS scheme when VS Code routes the connection', () => {
+    for (const scheme of ['socks', 'socks4', 'socks4a', 'socks5', 'socks5h']) {
+      const d = proxyFor(PROD, { proxy: `${scheme}://proxy.example:1080`, support: 'override' }, {});
+      assert.equal(d.problem, undefined, scheme);
+      assert.equal(d.proxy?.protocol, `${scheme}:`);
+    }
+  });
+});

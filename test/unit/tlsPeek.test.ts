@@ -3,11 +3,13 @@
 // validity, trusted or why not). Against a bare TLS server that records
 // every byte of application data it receives.
 import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import * as tls from 'node:tls';
 import { routeFor } from '../../src/protocol/network';
 import { peekTls } from '../../src/protocol/tlsPeek';
 import { makeTestPki, type CertAndKey, type TestPki } from '../fixtures/certificates';
+import { startConnectProxy } from '../fixtures/connectProxy';
 
 interface Recorder {
   readonly url: URL;
@@ -78,5 +80,86 @@ describe('peekTls', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('peekTls: the ways a look can end', () => {
+  let pki: TestPki;
+  const closers: (() => Promise<void>)[] = [];
+  before(async () => {
+    pki = await makeTestPki();
+  });
+  afterEach(async () => {
+    for (const close of closers.splice(0)) await close();
+  });
+
+  /** A TCP server that does `onSocket` with each connection instead of any TLS. */
+  async function tcpServer(onSocket: (socket: net.Socket) => void): Promise<URL> {
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      onSocket(socket);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    }));
+    return new URL(`wss://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  }
+
+  it('reads the certificate of a server at an IPv6 address ([::1]), brackets taken off', async () => {
+    const server = tls.createServer({ cert: pki.server.cert, key: pki.server.key });
+    await new Promise<void>((resolve) => server.listen(0, '::1', resolve));
+    closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const url = new URL(`wss://[::1]:${(server.address() as AddressInfo).port}`);
+    const details = await peekTls(url, await routeFor(url, { ca: pki.ca }));
+    assert.equal(details.authorized, true, 'the certificate names ::1, so the unbracketed address was checked');
+  });
+
+  it('rejects when no handshake completes in time, naming the host and the time', async () => {
+    const url = await tcpServer(() => undefined);
+    await assert.rejects(peekTls(url, await routeFor(url, {}), 100), { message: `No TLS handshake with ${url.host} within 100 ms.` });
+  });
+
+  it('rejects with the socket error when the server cuts the connection, without waiting for the time limit, and leaves no timer running', async () => {
+    const url = await tcpServer((socket) => socket.destroy());
+    const route = await routeFor(url, {});
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    await assert.rejects(peekTls(url, route, 5000), (e: unknown) => e instanceof Error && !/No TLS handshake/.test(e.message));
+    // At most as many: another part's timer may end meanwhile; the peek's own must not be left running.
+    assert.ok(timers() <= before, `${timers()} timers running, ${before} before`);
+  });
+
+  it('leaves no timer running once the handshake is done', async () => {
+    const server = await recordingServer(pki.server);
+    closers.push(() => server.close());
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    await peekTls(server.url, await routeFor(server.url, { ca: pki.ca }), 60_000);
+    // At most as many: another part's timer may end meanwhile; the peek's own must not be left running.
+    assert.ok(timers() <= before, `${timers()} timers running, ${before} before`);
+  });
+
+  it('rejects, saying so, when the proxy does not open the tunnel (407)', async () => {
+    const proxy = await startConnectProxy({ hosts: { 'emulator.instamrkt.test': '127.0.0.1' }, requireAuthorization: 'Basic dGVzdDp0ZXN0' });
+    closers.push(() => proxy.close());
+    const url = new URL('wss://emulator.instamrkt.test:4443');
+    const route = await routeFor(url, { ca: pki.ca, proxy: { proxy: proxy.url } });
+    await assert.rejects(peekTls(url, route, 5000), { message: 'The proxy did not open a tunnel to emulator.instamrkt.test:4443.' });
+    assert.deepEqual(proxy.requests.map((r) => r.outcome), ['auth-required']);
+  });
+
+  it("reads the server's certificate through the proxy's tunnel", async () => {
+    const server = await recordingServer(pki.server);
+    closers.push(() => server.close());
+    const proxy = await startConnectProxy({ hosts: { 'emulator.instamrkt.test': '127.0.0.1' } });
+    closers.push(() => proxy.close());
+    const url = new URL(`wss://emulator.instamrkt.test:${server.url.port}`);
+    const details = await peekTls(url, await routeFor(url, { ca: pki.ca, proxy: { proxy: proxy.url } }), 60_000);
+    assert.ok(details.names.includes('emulator.instamrkt.test'));
+    assert.deepEqual(proxy.tunnels(), [`emulator.instamrkt.test:${server.url.port}`]);
   });
 });
