@@ -16,7 +16,7 @@
 //   (so far: debug-log-text, the message of a debug/trace log call);
 // - one mutant: a comment in the source, with the reason,
 //   // Stryker disable next-line <Mutator>: <why no behaviour changes>
-//   (so far: none).
+//   (49 of them in 17 files so far: `grep -rn "Stryker disable" src`).
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   mutate: [
