@@ -5,10 +5,9 @@
 // real sockets; the store is in memory with doors to hold reads and writes.
 import * as assert from 'node:assert/strict';
 import { startEmulator } from '../../src/emulator/server';
-import { RestClient } from '../../src/protocol/rest';
 import { Session, SupersededError } from '../../src/sources/session';
 import type { Emulator } from './support/emulatorClients';
-import { MemoryStore, quietLogger, recordStatuses } from './support/sessionKit';
+import { HeldRest, keyEnded, MemoryStore, quietLogger, recordStatuses } from './support/sessionKit';
 import { waitFor } from './support/wait';
 
 const ALICE = { username: 'alice', password: 'alice-Pa55word-xyz', developer: true };
@@ -19,13 +18,15 @@ const kindOf = (s: Session): string => s.snapshot.status.kind;
 describe('Session: following other windows, and the order of store writes', () => {
   let emulator: Emulator;
   let store: MemoryStore;
+  /** The real RestClient, recording the keys it was issued and the ones it ended (never held back here). */
+  let rest: HeldRest;
   const sessions: Session[] = [];
 
   function makeSession(): Session {
     const s = new Session({
       store,
       endpoints: () => ({ serverUrl: emulator.wsUrl, restUrl: emulator.url, requestTimeoutMs: 5000, keepAliveMs: 0 }),
-      rest: (url) => new RestClient(url),
+      rest: rest.factory,
       logger: quietLogger,
     });
     sessions.push(s);
@@ -34,6 +35,7 @@ describe('Session: following other windows, and the order of store writes', () =
 
   beforeEach(async () => {
     store = new MemoryStore();
+    rest = new HeldRest();
     emulator = await startEmulator({ port: 0, seed: 'demo', users: [ALICE] });
   });
 
@@ -54,7 +56,7 @@ describe('Session: following other windows, and the order of store writes', () =
     assert.ok(client && s.api === client, 'the same connection is kept');
   });
 
-  it('lets another window’s sign-out that arrived first beat a sign-in about to store', async () => {
+  it('lets another window’s sign-out that arrived first beat a sign-in about to store: it rejects, stores nothing, and ends the key it obtained', async () => {
     const s = makeSession();
     await s.signIn('demo', 'demo');
     const signingIn = s.signIn(ALICE.username, ALICE.password);
@@ -72,6 +74,10 @@ describe('Session: following other windows, and the order of store writes', () =
     assert.equal(store.data.size, 0, 'nothing stored');
     assert.equal(kindOf(s), 'signedOut');
     await waitFor(() => emulator.connectionCount() === 0, 'no connection of ours left open');
+    const alice = rest.issued.find((r) => r.username === 'alice');
+    assert.ok(alice, 'alice was issued a key');
+    await keyEnded(emulator, alice.userId, alice.sessionKey);
+    assert.deepEqual(rest.logouts, [alice.sessionKey], 'only the cancelled sign-in’s key was ended');
   });
 
   it('lets a sign-in begun after another window’s change event win over it', async () => {

@@ -129,28 +129,6 @@ describe('Session: the sign-in procedure (signIn.ts, issue 12)', () => {
     assert.equal(store.data.size, 0, 'nothing stored');
   });
 
-  it('another window’s sign-out that beats a sign-in about to store: the sign-in rejects, and the key it obtained is ended on the server', async () => {
-    const s = makeSession();
-    await s.signIn('demo', 'demo');
-    const signingIn = s.signIn(ALICE.username, ALICE.password);
-    // The other window signs out; this window's read of the store is slow.
-    store.reads.close();
-    const readReached = store.reads.reached();
-    store.data.delete(emulator.wsUrl);
-    const following = s.accountChangedElsewhere(emulator.wsUrl);
-    await readReached;
-    // The sign-in connects meanwhile, and waits for the change to be decided before it stores.
-    await waitFor(() => kindOf(s) === 'connected' && s.snapshot.username === 'alice', 'the sign-in to be connected and about to store');
-    store.reads.open();
-    await following;
-    await assert.rejects(signingIn, (err: unknown) => err instanceof SupersededError && err.by === 'followElsewhere');
-    const alice = rest.issued.find((r) => r.username === 'alice');
-    assert.ok(alice, 'alice was issued a key');
-    await keyEnded(emulator, alice.userId, alice.sessionKey);
-    assert.deepEqual(rest.logouts, [alice.sessionKey], 'only the cancelled sign-in’s key was ended');
-    assert.equal(store.data.size, 0, 'nothing stored');
-  });
-
   describe('a logon the WebSocket server refuses (a scripted server; REST is the emulator’s)', () => {
     beforeEach(async () => {
       scripted = await startScriptedServer();
