@@ -4,6 +4,7 @@
 // port, and a setting that cannot be used. Each failure names what to do
 // next, and every step after it is skipped, never failed.
 import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
 import * as net from 'node:net';
 import { startEmulator, type Emulator } from '../../src/emulator/server';
 import { diagnose, formatReport, type DiagnoseInput, type StepId, type StepResult } from '../../src/protocol/diagnose';
@@ -238,6 +239,70 @@ describe('Test Connection (diagnose)', () => {
     assert.equal(dns.detail, 'getaddrinfo ENOTFOUND nowhere.instamrkt.test');
     assert.deepEqual(dns.action, { kind: 'settings', setting: 'instamrkt.serverUrl' });
     skippedAfter(results, 'dns');
+  });
+
+  it('every step has its title, in order, also when it is skipped', async () => {
+    const results = await diagnose(input({ url: 'https://instamrkt.example', wsUrl: 'ws://instamrkt.example:9999' }));
+    assert.deepEqual(
+      results.map((r) => r.title),
+      ['Where the extension runs', 'Settings valid', 'Proxy', 'Name resolved', 'TCP connect', 'TLS', 'REST reachable', 'WebSocket upgrade', 'Logon', 'Ping'],
+    );
+  });
+
+  it('a server URL without a port is reached on the default port of its scheme: 80 for ws://, 443 for wss://', async () => {
+    const rest = 'http://127.0.0.1:9';
+    // Refused, or (where something listens there) connected: either way the TCP step names the port it used.
+    const plain = step(await diagnose(input({ url: rest, wsUrl: 'ws://127.0.0.1' })), 'tcp');
+    assert.match(plain.detail, /127\.0\.0\.1:80\b/, plain.detail);
+    const secure = step(await diagnose(input({ url: rest, wsUrl: 'wss://127.0.0.1' })), 'tcp');
+    assert.match(secure.detail, /127\.0\.0\.1:443\b/, secure.detail);
+  });
+
+  it('a name lookup that never answers fails the name step after the timeout, saying so, and skips the rest', async () => {
+    const results = await diagnose(
+      input({ url: 'https://slow.instamrkt.test', wsUrl: 'wss://slow.instamrkt.test:9999' }, { timeoutMs: 1000, lookup: () => new Promise<never>(() => undefined) }),
+    );
+    assert.equal(step(results, 'dns').detail, 'Looking up slow.instamrkt.test: no answer within 1 s. (ETIMEDOUT)');
+    skippedAfter(results, 'dns');
+  });
+
+  it("without a lookup given, names are resolved by the system's resolver: localhost has an address", async () => {
+    const dns = step(await diagnose(input({ url: 'http://localhost:9', wsUrl: 'ws://localhost:9' })), 'dns');
+    assert.equal(dns.status, 'passed', dns.detail);
+    assert.match(dns.detail, /^localhost → (?:[\d.:a-f]+)(?:, [\d.:a-f]+)*$/);
+  });
+
+  it('signed in, but the stored sign-in could not be read: logon is skipped, saying why, with Sign In as the next step', async () => {
+    const emu = await serve();
+    const results = await diagnose(input(emu, { accountUnreadable: 'the keyring is locked' }));
+    const logon = step(results, 'logon');
+    assert.equal(logon.status, 'skipped');
+    assert.equal(logon.detail, 'The stored sign-in could not be read: the keyring is locked');
+    assert.equal(logon.next, 'Sign in again, then test again.');
+    assert.deepEqual(logon.action, { kind: 'signIn' });
+  });
+
+  it('a sign-in address that is not the sign-in API: REST fails on a status other than 200, or on a 200 without the _xsrf cookie, pointing at instamrkt.restUrl', async () => {
+    const emu = await serve();
+    let status = 404;
+    const web = http.createServer((_req, res) => res.writeHead(status, { 'content-type': 'text/html' }).end('<p>some other site</p>'));
+    await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(web.address() as net.AddressInfo).port}`;
+    try {
+      const notFound = await diagnose(input({ url: origin, wsUrl: emu.wsUrl }));
+      const rest = step(notFound, 'rest');
+      assert.equal(rest.detail, `${origin} answered HTTP 404, not the sign-in page.`);
+      assert.equal(rest.next, 'Check instamrkt.restUrl: it must be the address of the Instamrkt sign-in API.');
+      assert.deepEqual(rest.action, { kind: 'settings', setting: 'instamrkt.restUrl' });
+      skippedAfter(notFound, 'rest');
+      status = 200;
+      const noCookie = step(await diagnose(input({ url: origin, wsUrl: emu.wsUrl })), 'rest');
+      assert.equal(noCookie.status, 'failed');
+      assert.equal(noCookie.detail, `${origin} answered HTTP 200 without the _xsrf cookie that signing in needs.`);
+      assert.deepEqual(noCookie.action, { kind: 'settings', setting: 'instamrkt.restUrl' });
+    } finally {
+      await new Promise<void>((resolve) => web.close(() => resolve()));
+    }
   });
 
   it("the report holds no session key: formatted from a signed-in run, the account's key is nowhere in it", async () => {
