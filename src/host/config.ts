@@ -34,8 +34,10 @@ function clamp(value: number, min: number, max: number, fallback: number): numbe
   return Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
 }
 
-/** The URL settings as used: the default when unset or blank. */
+/** A URL setting as used: the default when unset or blank. */
 const urlIn = (c: vscode.WorkspaceConfiguration, key: string, fallback: string): string => c.get<string>(key, fallback).trim() || fallback;
+const serverUrlIn = (c: vscode.WorkspaceConfiguration): string => urlIn(c, Settings.serverUrl, DEFAULT_SERVER_URL);
+const restUrlIn = (c: vscode.WorkspaceConfiguration): string => urlIn(c, Settings.restUrl, DEFAULT_REST_URL);
 const requestTimeoutIn = (c: vscode.WorkspaceConfiguration): number => clamp(c.get<number>(Settings.requestTimeoutSeconds, 30), 1, 600, 30) * 1000;
 const keepAliveIn = (c: vscode.WorkspaceConfiguration): number => clamp(c.get<number>(Settings.keepAliveSeconds, 30), 0, 3600, 30) * 1000;
 
@@ -45,11 +47,11 @@ export class Config {
   }
 
   get serverUrl(): string {
-    return urlIn(this.#section, Settings.serverUrl, DEFAULT_SERVER_URL);
+    return serverUrlIn(this.#section);
   }
 
   get restUrl(): string {
-    return urlIn(this.#section, Settings.restUrl, DEFAULT_REST_URL);
+    return restUrlIn(this.#section);
   }
 
   get autoConnect(): boolean {
@@ -77,8 +79,8 @@ export class Config {
   get endpoints(): Endpoints {
     const c = this.#section;
     return {
-      serverUrl: urlIn(c, Settings.serverUrl, DEFAULT_SERVER_URL),
-      restUrl: urlIn(c, Settings.restUrl, DEFAULT_REST_URL),
+      serverUrl: serverUrlIn(c),
+      restUrl: restUrlIn(c),
       requestTimeoutMs: requestTimeoutIn(c),
       keepAliveMs: keepAliveIn(c),
     };
@@ -117,7 +119,7 @@ export class Config {
    */
   problems(e?: vscode.ConfigurationChangeEvent): SettingProblem[] {
     const c = this.#section;
-    const values: Record<(typeof URL_CHECKS)[number][0], string> = { serverUrl: urlIn(c, Settings.serverUrl, DEFAULT_SERVER_URL), restUrl: urlIn(c, Settings.restUrl, DEFAULT_REST_URL) };
+    const values: Record<(typeof URL_CHECKS)[number][0], string> = { serverUrl: serverUrlIn(c), restUrl: restUrlIn(c) };
     const found: SettingProblem[] = [];
     for (const [key, check] of URL_CHECKS) {
       const setting = `${Settings.section}.${key}`;
